@@ -37,6 +37,8 @@ def build_nlp(lang: str) -> Language:
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     for name in COMPONENTS:
+        if not nlp.has_factory(name):  # TEMPORARY while components are being written
+            continue
         nlp.add_pipe(name)
     return nlp
 

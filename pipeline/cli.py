@@ -1,0 +1,281 @@
+"""The ``govkz`` command line (typer): crawl → raw archive → extract → records.
+
+Exit codes (also in the README): 0 ok; 1 failure; 2 usage error; 3 partial (some items or
+entities failed, the rest was written); 4 another run holds the lock; 5 configuration error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from models import Release, json_schema
+
+from .extract import ItemError
+from .io import atomic_jsonl_writer
+from .logs import is_terminal, setup_logging
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED, EXIT_CONFIG = 0, 1, 2, 3, 4, 5
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = REPO_ROOT / "corpus" / "samples"
+DEFAULT_CORPUS = Path("corpus") / "data"
+DEFAULT_BASE_URL = "https://www.gov.kz"
+ALL_LANGS = ["ru", "kk", "en"]
+
+log = logging.getLogger("govkz")
+
+app = typer.Typer(
+    name="govkz",
+    help="Turn gov.kz press releases into a searchable corpus of facts.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main(
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="JSON log lines even on a terminal.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logging.")] = False,
+) -> None:
+    setup_logging(json_logs=True if log_json else None, level=logging.DEBUG if verbose else logging.INFO)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _parse_since(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError as err:
+        raise typer.BadParameter(f"{value!r} is not an ISO date or date-time") from err
+
+
+def write_records(
+    results: Iterable[Release | ItemError], output: Path | None, *, progress_total: int | None = None
+) -> tuple[int, list[ItemError], Counter[str]]:
+    """Stream records to JSONL (atomically); bad items are logged by name and skipped."""
+    written, errors, labels = 0, [], Counter[str]()
+    with atomic_jsonl_writer(output) as writer:
+        for result in _with_progress(results, "extracting", progress_total, output is not None):
+            if isinstance(result, ItemError):
+                log.error("skipped %s", result, extra={"item": result.item, "where": result.where})
+                errors.append(result)
+                continue
+            writer.write(result.model_dump(mode="json", exclude_none=False))
+            written += 1
+            labels.update(f.label for f in result.facts)
+    return written, errors, labels
+
+
+def _with_progress(
+    items: Iterable[Any], what: str, total: int | None, enabled: bool
+) -> Iterator[Any]:
+    if not (enabled and is_terminal()):
+        yield from items
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task(what, total=total)
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+def _summary(written: int, errors: list[ItemError], labels: Counter[str], output: Path | None) -> None:
+    where = str(output) if output else "standard output"
+    facts = ", ".join(f"{k} {v}" for k, v in sorted(labels.items())) or "none"
+    print(f"{written} records written to {where}; facts: {facts}", file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} items skipped (see the log above)", file=sys.stderr)
+
+
+def _warc_paths(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(path.rglob("*.warc.gz")) + sorted(path.rglob("*.warc")))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise typer.BadParameter(f"{path} does not exist")
+    return out
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a record (generated from the Pydantic models)."""
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command("extract-text")
+def extract_text(
+    input: Annotated[Path, typer.Argument(help='JSONL of {"doc_id","lang","title","text"}.')],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Records JSONL (default: stdout).")
+    ] = None,
+) -> None:
+    """Extract facts from plain texts; each record keeps its input doc_id."""
+    from .extract import extract_text_rows, read_jsonl_rows
+
+    written, errors, labels = write_records(extract_text_rows(read_jsonl_rows(input)), output)
+    _summary(written, errors, labels, output)
+    raise typer.Exit(EXIT_PARTIAL if errors else EXIT_OK)
+
+
+@app.command()
+def extract(
+    archive: Annotated[
+        list[Path], typer.Argument(help="WARC files or directories of them.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Records JSONL (default: stdout).")
+    ] = None,
+) -> None:
+    """Extract records from the raw archive (no network)."""
+    from scrapers.archive import iter_raw_items
+
+    from .extract import extract_raw
+
+    written, errors, labels = write_records(extract_raw(iter_raw_items(_warc_paths(archive))), output)
+    _summary(written, errors, labels, output)
+    raise typer.Exit(EXIT_PARTIAL if errors else EXIT_OK)
+
+
+def _crawl(
+    base_url: str, entities: list[str], langs: list[str], since: dt.datetime | None, archive_dir: Path
+) -> Any:
+    from scrapers.client import crawl as crawl_api
+
+    return asyncio.run(crawl_api(base_url, entities, langs, since=since, archive_dir=archive_dir))
+
+
+EntityOpt = Annotated[list[str], typer.Option("--entity", "-e", help="gov.kz project slug (repeat).")]
+LangOpt = Annotated[list[str], typer.Option("--lang", "-l", help="ru, kk, en (repeat).")]
+BaseUrlOpt = Annotated[str, typer.Option("--base-url", help="gov.kz or a replay server.")]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Only releases created after this ISO date.")
+]
+ArchiveOpt = Annotated[Path, typer.Option("--archive", help="Directory of WARC files.")]
+
+
+@app.command()
+def crawl(
+    entity: EntityOpt,
+    lang: LangOpt = ALL_LANGS,  # noqa: B006  (typer reads the default)
+    base_url: BaseUrlOpt = DEFAULT_BASE_URL,
+    since: SinceOpt = None,
+    archive: ArchiveOpt = DEFAULT_CORPUS / "raw",
+) -> None:
+    """Fetch news into the raw WARC archive."""
+    stats = _crawl(base_url, entity, lang, _parse_since(since), archive)
+    print(f"crawl done: {stats}", file=sys.stderr)
+
+
+@app.command()
+def run(
+    entity: EntityOpt,
+    lang: LangOpt = ALL_LANGS,  # noqa: B006
+    base_url: BaseUrlOpt = DEFAULT_BASE_URL,
+    since: SinceOpt = None,
+    archive: ArchiveOpt = DEFAULT_CORPUS / "raw",
+    output: Annotated[Path, typer.Option("-o", "--output")] = DEFAULT_CORPUS / "records.jsonl",
+) -> None:
+    """Crawl, then extract what was fetched."""
+    from scrapers.archive import iter_raw_items
+
+    from .extract import extract_raw
+
+    stats = _crawl(base_url, entity, lang, _parse_since(since), archive)
+    log.info("crawl done", extra={"stats": str(stats)})
+    written, errors, labels = write_records(
+        extract_raw(iter_raw_items(_warc_paths([archive]))), output
+    )
+    _summary(written, errors, labels, output)
+    raise typer.Exit(EXIT_PARTIAL if errors else EXIT_OK)
+
+
+@app.command("replay-server")
+def replay_server(
+    dir: Annotated[Path, typer.Option("--dir", help="Recorded items <entity>/<id>.<lang>.json.")] = SAMPLES_DIR,
+    port: Annotated[int, typer.Option("--port", help="0 picks a free port.")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Loopback by default.")] = "127.0.0.1",
+) -> None:
+    """Serve recorded items the way gov.kz's news API does, for the crawler and tests."""
+    from scrapers.replay import ReplayServer
+
+    server = ReplayServer(dir, host=host, port=port)
+    print(f"replaying {dir} at {server.base_url} (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def demo(
+    output_dir: Annotated[Path, typer.Option("--output-dir")] = Path("corpus") / "output" / "demo",
+) -> None:
+    """Start a replay server on the bundled samples and run the full pipeline against it."""
+    from scrapers.archive import iter_raw_items
+    from scrapers.replay import ReplayServer
+
+    from .extract import extract_raw
+
+    entities = sorted(p.name for p in SAMPLES_DIR.iterdir() if p.is_dir())
+    archive = output_dir / "raw"
+    records = output_dir / "records.jsonl"
+    with ReplayServer(SAMPLES_DIR, host="127.0.0.1", port=0) as server:
+        print(f"replay server on {server.base_url}; crawling {len(entities)} entities", file=sys.stderr)
+        for old in archive.glob("*.warc*"):
+            old.unlink()
+        _crawl(server.base_url, entities, ALL_LANGS, None, archive)
+    written, errors, labels = write_records(
+        extract_raw(iter_raw_items(_warc_paths([archive]))), records
+    )
+    print(f"\nraw archive: {archive}/\nrecords:     {records}")
+    print(f"{written} records from {len(entities)} entities; {len(errors)} skipped")
+    for label, n in sorted(labels.items()):
+        print(f"  {label:<12} {n}")
+    raise typer.Exit(EXIT_PARTIAL if errors else EXIT_OK)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[list[Path], typer.Option("--gold", help="Gold JSONL file or directory.")],
+    pred: Annotated[
+        list[Path] | None, typer.Option("--pred", help="Records JSONL instead of running extraction.")
+    ] = None,
+    labels: Annotated[str, typer.Option("--labels", help="Comma-separated labels.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    diffs: Annotated[bool, typer.Option("--diffs/--no-diffs", help="List misses and false hits.")] = True,
+) -> None:
+    """Precision, recall and F1 per label and language against gold facts."""
+    from models import LABELS
+
+    from .evaluate import evaluate as run_evaluate
+
+    chosen = [lab.strip() for lab in labels.split(",") if lab.strip()] or list(LABELS)
+    raise typer.Exit(run_evaluate(gold, pred, chosen, as_json, diffs))
+
+
+if __name__ == "__main__":
+    app()
