@@ -7,6 +7,7 @@ entities failed, the rest was written); 4 another run holds the lock; 5 configur
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -50,7 +51,9 @@ def _main(
     ] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logging.")] = False,
 ) -> None:
-    setup_logging(json_logs=True if log_json else None, level=logging.DEBUG if verbose else logging.INFO)
+    setup_logging(
+        json_logs=True if log_json else None, level=logging.DEBUG if verbose else logging.INFO
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -66,7 +69,10 @@ def _parse_since(value: str | None) -> dt.datetime | None:
 
 
 def write_records(
-    results: Iterable[Release | ItemError], output: Path | None, *, progress_total: int | None = None
+    results: Iterable[Release | ItemError],
+    output: Path | None,
+    *,
+    progress_total: int | None = None,
 ) -> tuple[int, list[ItemError], Counter[str]]:
     """Stream records to JSONL (atomically); bad items are logged by name and skipped."""
     written, errors, labels = 0, [], Counter[str]()
@@ -97,7 +103,9 @@ def _with_progress(
             progress.advance(task)
 
 
-def _summary(written: int, errors: list[ItemError], labels: Counter[str], output: Path | None) -> None:
+def _summary(
+    written: int, errors: list[ItemError], labels: Counter[str], output: Path | None
+) -> None:
     where = str(output) if output else "standard output"
     facts = ", ".join(f"{k} {v}" for k, v in sorted(labels.items())) or "none"
     print(f"{written} records written to {where}; facts: {facts}", file=sys.stderr)
@@ -143,9 +151,7 @@ def extract_text(
 
 @app.command()
 def extract(
-    archive: Annotated[
-        list[Path], typer.Argument(help="WARC files or directories of them.")
-    ],
+    archive: Annotated[list[Path], typer.Argument(help="WARC files or directories of them.")],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Records JSONL (default: stdout).")
     ] = None,
@@ -155,20 +161,28 @@ def extract(
 
     from .extract import extract_raw
 
-    written, errors, labels = write_records(extract_raw(iter_raw_items(_warc_paths(archive))), output)
+    written, errors, labels = write_records(
+        extract_raw(iter_raw_items(_warc_paths(archive))), output
+    )
     _summary(written, errors, labels, output)
     raise typer.Exit(EXIT_PARTIAL if errors else EXIT_OK)
 
 
 def _crawl(
-    base_url: str, entities: list[str], langs: list[str], since: dt.datetime | None, archive_dir: Path
+    base_url: str,
+    entities: list[str],
+    langs: list[str],
+    since: dt.datetime | None,
+    archive_dir: Path,
 ) -> Any:
     from scrapers.client import crawl as crawl_api
 
     return asyncio.run(crawl_api(base_url, entities, langs, since=since, archive_dir=archive_dir))
 
 
-EntityOpt = Annotated[list[str], typer.Option("--entity", "-e", help="gov.kz project slug (repeat).")]
+EntityOpt = Annotated[
+    list[str], typer.Option("--entity", "-e", help="gov.kz project slug (repeat).")
+]
 LangOpt = Annotated[list[str], typer.Option("--lang", "-l", help="ru, kk, en (repeat).")]
 BaseUrlOpt = Annotated[str, typer.Option("--base-url", help="gov.kz or a replay server.")]
 SinceOpt = Annotated[
@@ -180,42 +194,187 @@ ArchiveOpt = Annotated[Path, typer.Option("--archive", help="Directory of WARC f
 @app.command()
 def crawl(
     entity: EntityOpt,
-    lang: LangOpt = ALL_LANGS,  # noqa: B006  (typer reads the default)
+    lang: LangOpt = ALL_LANGS,
     base_url: BaseUrlOpt = DEFAULT_BASE_URL,
     since: SinceOpt = None,
     archive: ArchiveOpt = DEFAULT_CORPUS / "raw",
 ) -> None:
     """Fetch news into the raw WARC archive."""
     stats = _crawl(base_url, entity, lang, _parse_since(since), archive)
-    print(f"crawl done: {stats}", file=sys.stderr)
+    print(f"crawl done: {stats.items} items, {stats.pages} pages", file=sys.stderr)
 
 
 @app.command()
 def run(
-    entity: EntityOpt,
-    lang: LangOpt = ALL_LANGS,  # noqa: B006
-    base_url: BaseUrlOpt = DEFAULT_BASE_URL,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Corpus config (TOML): batch mode.")
+    ] = None,
+    entity: Annotated[
+        list[str] | None, typer.Option("--entity", "-e", help="gov.kz project slug (repeat).")
+    ] = None,
+    lang: LangOpt = ALL_LANGS,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="gov.kz or a replay server.")
+    ] = None,
     since: SinceOpt = None,
     archive: ArchiveOpt = DEFAULT_CORPUS / "raw",
     output: Annotated[Path, typer.Option("-o", "--output")] = DEFAULT_CORPUS / "records.jsonl",
+    log_json: Annotated[bool, typer.Option("--log-json", help="JSON log lines.")] = False,
 ) -> None:
-    """Crawl, then extract what was fetched."""
-    from scrapers.archive import iter_raw_items
+    """Crawl, then extract. With --config: an incremental, locked, resumable batch run
+    over the configured entities, ending with a run report."""
+    if log_json:
+        setup_logging(json_logs=True)
+    if config is not None:
+        raise typer.Exit(_batch_run(config, base_url))
+    if not entity:
+        raise typer.BadParameter("give --config FILE or at least one --entity")
+    from scrapers.archive import iter_raw_items, list_warc_files
 
     from .extract import extract_raw
 
-    stats = _crawl(base_url, entity, lang, _parse_since(since), archive)
+    stats = _crawl(base_url or DEFAULT_BASE_URL, entity, lang, _parse_since(since), archive)
     log.info("crawl done", extra={"stats": str(stats)})
     written, errors, labels = write_records(
-        extract_raw(iter_raw_items(_warc_paths([archive]))), output
+        extract_raw(iter_raw_items(list_warc_files(archive))), output
     )
     _summary(written, errors, labels, output)
     raise typer.Exit(EXIT_PARTIAL if errors else EXIT_OK)
 
 
+def _batch_run(config_path: Path, base_url: str | None) -> int:
+    from .batch import BatchRun, CorpusLocked
+    from .run_config import ConfigError, load_config
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as err:
+        print(f"govkz: config error: {err}", file=sys.stderr)
+        return EXIT_CONFIG
+    if base_url:
+        config.base_url = base_url
+    try:
+        report = BatchRun(config, progress=is_terminal()).execute()
+    except CorpusLocked as err:
+        print(f"govkz: {err}", file=sys.stderr)
+        return EXIT_LOCKED
+    _print_run_report(report)
+    return {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(report.outcome, EXIT_FAILURE)
+
+
+def _print_run_report(report: Any) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"run {report.run_id}: {report.outcome}")
+    for col in (
+        "entity",
+        "lang",
+        "seen",
+        "new",
+        "updated",
+        "failed",
+        "requests",
+        "retries",
+        "s",
+        "outcome",
+    ):
+        table.add_column(col)
+    for s in report.streams:
+        table.add_row(
+            escape(s.entity),
+            s.lang,
+            str(s.seen),
+            str(s.new),
+            str(s.updated),
+            str(s.failed),
+            str(s.requests),
+            str(s.retries),
+            f"{s.seconds:.1f}",
+            s.outcome if not s.error else f"{s.outcome}: {escape(s.error[:120])}",
+        )
+    Console(stderr=True).print(table)
+
+
+@app.command()
+def status(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Corpus config (TOML).")],
+) -> None:
+    """Last run per entity and language, its outcome, and the corpus size."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .batch import corpus_paths
+    from .run_config import ConfigError, load_config
+    from .run_state import RunState
+
+    try:
+        cfg = load_config(config)
+    except ConfigError as err:
+        print(f"govkz: config error: {err}", file=sys.stderr)
+        raise typer.Exit(EXIT_CONFIG) from err
+    state_path = corpus_paths(cfg.output)["state"]
+    if not state_path.exists():
+        print(f"no runs yet in {cfg.output}")
+        return
+    state = RunState(state_path)
+    try:
+        table = Table(title=f"corpus {cfg.output}")
+        for col in ("entity", "lang", "last run", "outcome", "finished", "watermark", "releases"):
+            table.add_column(col)
+        for s in state.status():
+            outcome = s.last_outcome or "-"
+            if s.last_error:
+                outcome += f": {s.last_error[:80]}"
+            table.add_row(
+                escape(s.entity),
+                s.lang,
+                s.last_run_id or "-",
+                escape(outcome),
+                s.last_finished_at or "-",
+                s.watermark or "-",
+                str(s.releases),
+            )
+        console = Console()
+        console.print(table)
+        current, superseded = state.corpus_size()
+        console.print(f"{current} current record versions, {superseded} superseded")
+        for run_id, started, finished, outcome in state.last_runs():
+            console.print(
+                f"run {run_id}: {outcome} (started {started}, finished {finished or '-'})"
+            )
+    finally:
+        state.close()
+
+
+@app.command()
+def entities(
+    check: Annotated[
+        bool, typer.Option("--check", help="Probe each slug with one list request.")
+    ] = False,
+    base_url: BaseUrlOpt = DEFAULT_BASE_URL,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="anticorruption, akimat, ministry…")
+    ] = None,
+) -> None:
+    """List known gov.kz entities (curated: the API has no entity list)."""
+    from scrapers.entities import check_entities, load_entities
+
+    rows = [e for e in load_entities() if kind is None or e["kind"] == kind]
+    results = asyncio.run(check_entities(base_url, [e["slug"] for e in rows])) if check else {}
+    for e in rows:
+        mark = "verified" if e["verified"] else "unverified"
+        probe = f"  [{results[e['slug']]}]" if e["slug"] in results else ""
+        print(f"{e['slug']:<28} {e['kind']:<15} {mark:<11} {e['name_en']}{probe}")
+
+
 @app.command("replay-server")
 def replay_server(
-    dir: Annotated[Path, typer.Option("--dir", help="Recorded items <entity>/<id>.<lang>.json.")] = SAMPLES_DIR,
+    dir: Annotated[
+        Path, typer.Option("--dir", help="Recorded items <entity>/<id>.<lang>.json.")
+    ] = SAMPLES_DIR,
     port: Annotated[int, typer.Option("--port", help="0 picks a free port.")] = 8765,
     host: Annotated[str, typer.Option("--host", help="Loopback by default.")] = "127.0.0.1",
 ) -> None:
@@ -224,10 +383,8 @@ def replay_server(
 
     server = ReplayServer(dir, host=host, port=port)
     print(f"replaying {dir} at {server.base_url} (Ctrl-C to stop)", file=sys.stderr)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 @app.command()
@@ -244,7 +401,10 @@ def demo(
     archive = output_dir / "raw"
     records = output_dir / "records.jsonl"
     with ReplayServer(SAMPLES_DIR, host="127.0.0.1", port=0) as server:
-        print(f"replay server on {server.base_url}; crawling {len(entities)} entities", file=sys.stderr)
+        print(
+            f"replay server on {server.base_url}; crawling {len(entities)} entities",
+            file=sys.stderr,
+        )
         for old in archive.glob("*.warc*"):
             old.unlink()
         _crawl(server.base_url, entities, ALL_LANGS, None, archive)
@@ -262,11 +422,14 @@ def demo(
 def evaluate(
     gold: Annotated[list[Path], typer.Option("--gold", help="Gold JSONL file or directory.")],
     pred: Annotated[
-        list[Path] | None, typer.Option("--pred", help="Records JSONL instead of running extraction.")
+        list[Path] | None,
+        typer.Option("--pred", help="Records JSONL instead of running extraction."),
     ] = None,
     labels: Annotated[str, typer.Option("--labels", help="Comma-separated labels.")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    diffs: Annotated[bool, typer.Option("--diffs/--no-diffs", help="List misses and false hits.")] = True,
+    diffs: Annotated[
+        bool, typer.Option("--diffs/--no-diffs", help="List misses and false hits.")
+    ] = True,
 ) -> None:
     """Precision, recall and F1 per label and language against gold facts."""
     from models import LABELS

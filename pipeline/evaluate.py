@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,7 @@ def _fold(value: Any) -> str:
 class Doc:
     doc_id: str
     lang: str
-    facts: list[Mapping[str, Any]]
+    facts: Sequence[Mapping[str, Any]]
 
 
 @dataclass
@@ -172,7 +171,10 @@ def read_docs(paths: Iterable[Path]) -> Iterator[Doc]:
                         row = json.loads(line)
                     except json.JSONDecodeError as err:
                         raise ValueError(f"{file}:{lineno}: not valid JSON: {err.msg}") from err
-                    doc_id = row.get("doc_id") or f"{row.get('entity')}/{row.get('id')}/{row.get('lang')}"
+                    doc_id = (
+                        row.get("doc_id")
+                        or f"{row.get('entity')}/{row.get('id')}/{row.get('lang')}"
+                    )
                     yield Doc(str(doc_id), row["lang"], row.get("facts") or [])
 
 
@@ -187,7 +189,13 @@ def gold_inputs(paths: Iterable[Path]) -> Iterator[tuple[int, dict[str, Any]]]:
                     if line.strip():
                         n += 1
                         row = json.loads(line)
-                        yield n, {k: row.get(k) for k in ("doc_id", "lang", "title", "text", "published_at")}
+                        yield (
+                            n,
+                            {
+                                k: row.get(k)
+                                for k in ("doc_id", "lang", "title", "text", "published_at")
+                            },
+                        )
 
 
 def predict(paths: list[Path]) -> dict[str, Doc]:
@@ -214,16 +222,27 @@ def render(report: Report, *, show_diffs: bool = True, max_diffs: int = 400) -> 
     table = Table(title="Document-level scores (micro-averaged)")
     for col in ("label", "lang", "tp", "fp", "fn", "P", "R", "F1"):
         table.add_column(col, justify="right" if col not in ("label", "lang") else "left")
-    for (label, lang), s in sorted(report.scores.items(), key=lambda kv: (LABELS.index(kv[0][0]) if kv[0][0] in LABELS else 99, kv[0][1])):
+    for (label, lang), s in sorted(
+        report.scores.items(),
+        key=lambda kv: (LABELS.index(kv[0][0]) if kv[0][0] in LABELS else 99, kv[0][1]),
+    ):
         if s.tp + s.fp + s.fn == 0:
             continue
         table.add_row(
-            label, lang, str(s.tp), str(s.fp), str(s.fn),
-            f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
+            label,
+            lang,
+            str(s.tp),
+            str(s.fp),
+            str(s.fn),
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
         )
     console.print(table)
     if report.missing_predictions:
-        console.print(f"[yellow]{len(report.missing_predictions)} gold documents had no prediction[/]")
+        console.print(
+            f"[yellow]{len(report.missing_predictions)} gold documents had no prediction[/]"
+        )
     if show_diffs:
         for d in report.diffs[:max_diffs]:
             mark = "[red]MISS [/]" if d.kind == "miss" else "[magenta]FALSE[/]"

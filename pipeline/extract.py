@@ -161,7 +161,7 @@ def release_from_item(
     views = item.get("views", item.get("count"))
     return Release(
         id=news_id,
-        lang=lang,  # type: ignore[arg-type]
+        lang=lang,
         entity=entity,
         url=release_url(entity, news_id, lang),
         title=title.strip() if isinstance(title, str) and title.strip() else None,

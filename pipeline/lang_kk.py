@@ -17,15 +17,34 @@ from spacy.lang.char_classes import (
     LIST_ICONS,
 )
 from spacy.lang.punctuation import TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
+from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
 from spacy.language import BaseDefaults, Language
 from spacy.symbols import NORM, ORTH
 from spacy.util import registry, update_exc
-from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
 
 # Abbreviations that end in a dot but do not end a sentence.
 _ABBREVIATIONS = [
-    "ж.", "жж.", "т.б.", "т.с.с.", "қ.", "а.", "обл.", "млн.", "млрд.", "мың.", "тг.",
-    "көш.", "ауд.", "с.", "г.", "ст.", "б.", "бап.", "тармақ.", "ҚР.", "т.",
+    "ж.",
+    "жж.",
+    "т.б.",
+    "т.с.с.",
+    "қ.",
+    "а.",
+    "обл.",
+    "млн.",
+    "млрд.",
+    "мың.",
+    "тг.",
+    "көш.",
+    "ауд.",
+    "с.",
+    "г.",
+    "ст.",
+    "б.",
+    "бап.",
+    "тармақ.",
+    "ҚР.",
+    "т.",
 ]
 
 TOKENIZER_EXCEPTIONS = update_exc(
@@ -49,10 +68,9 @@ TOKENIZER_INFIXES = [
 
 class KazakhDefaults(BaseDefaults):
     tokenizer_exceptions = TOKENIZER_EXCEPTIONS
-    prefixes = [*TOKENIZER_PREFIXES, "«", "„"]
-    suffixes = [*TOKENIZER_SUFFIXES, "»", "“"]
-    infixes = TOKENIZER_INFIXES
-    lex_attr_getters: dict = {}
+    prefixes = (*TOKENIZER_PREFIXES, "«", "„")
+    suffixes = (*TOKENIZER_SUFFIXES, "»", "“")
+    infixes = tuple(TOKENIZER_INFIXES)
 
 
 @registry.languages("kk")

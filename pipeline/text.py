@@ -12,8 +12,10 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section article header "
-    "footer pre hr dd dt figcaption".split()
+    (
+        "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section article header "
+        "footer pre hr dd dt figcaption"
+    ).split()
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "head")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")

@@ -34,6 +34,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import socket
@@ -125,12 +126,23 @@ def load_sample(path: Path, entity: str) -> SampleItem | None:
 
 
 class SampleStore:
-    """The directory of samples, re-read when an entity directory changes (files added/renamed)."""
+    """The directory of samples, re-read for an entity whenever any of its files changes."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, list[SampleItem]]] = {}
+
+    @staticmethod
+    def _signature(folder: Path) -> int:
+        """Cheap change detector: names, sizes and mtimes of the folder's files."""
+        with os.scandir(folder) as entries:
+            stats = sorted(
+                (e.name, e.stat().st_mtime_ns, e.stat().st_size)
+                for e in entries
+                if e.name.endswith(".json")
+            )
+        return hash(tuple(stats))
 
     def entities(self) -> list[str]:
         if not self.directory.is_dir():
@@ -140,7 +152,7 @@ class SampleStore:
     def items(self, entity: str) -> list[SampleItem]:
         folder = self.directory / entity
         try:
-            mtime = folder.stat().st_mtime_ns
+            mtime = self._signature(folder)
         except OSError:
             return []
         with self._lock:
@@ -236,7 +248,15 @@ class _Handler(BaseHTTPRequestHandler):
     # -- plumbing ---------------------------------------------------------------------------
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        log.info('%s "%s" %s %s', self.client_address[0], self.requestline, code, size)
+        """Silenced: _dispatch logs one line per request once the body size is known."""
+
+    def _log_done(self) -> None:
+        rec = self._record
+        fault = f" fault={rec.fault}" if rec.fault else ""
+        status = rec.status if rec.status is not None else "-"
+        log.info(
+            '%s "%s" %s %d%s', self.client_address[0], self.requestline, status, self._sent, fault
+        )
 
     def log_message(self, format: str, *args: Any) -> None:
         log.warning("%s %s", self.client_address[0], format % args)
@@ -257,6 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+            self._sent = len(body)
 
     def _send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         self._send(status, json.dumps(obj, ensure_ascii=False).encode("utf-8"), headers=headers)
@@ -271,6 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         self._record = RequestRecord(self.command, parts.path, query, dict(self.headers.items()))
+        self._sent = 0
         self.server.owner.record(self._record)
         length = int(self.headers.get("Content-Length") or 0)
         if length:
@@ -287,16 +309,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path, query = self._begin()
-        fault = self.server.owner.faults.take(self.command, path, query)
-        if fault is not None:
-            self._record.fault = fault.kind
-            if self._apply_fault(fault):
-                return
         try:
-            self._route(path, query)
-        except Exception as exc:  # the replay server must answer, not hang the client
-            log.exception("replay server error on %s", self.path)
-            self._error(500, f"replay server error: {exc}")
+            fault = self.server.owner.faults.take(self.command, path, query)
+            if fault is not None:
+                self._record.fault = fault.kind
+                if self._apply_fault(fault):
+                    return
+            try:
+                self._route(path, query)
+            except Exception as exc:  # the replay server must answer, not hang the client
+                log.exception("replay server error on %s", self.path)
+                self._error(500, f"replay server error: {exc}")
+        finally:
+            self._log_done()
 
     def _apply_fault(self, fault: Fault) -> bool:
         """Play a fault; False means "continue with the normal answer" (pure delays)."""
@@ -322,6 +347,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             self.wfile.flush()
+            self._sent = len(body)
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
@@ -331,9 +357,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(fault.status or 200, body, fault.content_type, headers)
             return True
         status = fault.status or 503
-        body = fault.body if fault.body is not None else json.dumps(
-            {"status": status, "error": "injected fault"}
-        ).encode()
+        body = (
+            fault.body
+            if fault.body is not None
+            else json.dumps({"status": status, "error": "injected fault"}).encode()
+        )
         self._send(status, body, fault.content_type, headers)
         return True
 

@@ -113,12 +113,12 @@ class RuleComponent:
 
     # -- serialization, as SpanRuler does it ------------------------------------------
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = ensure_path(path)
+        path = Path(ensure_path(path))
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "patterns.jsonl", self.rows)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RuleComponent:
-        path = ensure_path(path)
+        path = Path(ensure_path(path))
         self.rows = list(srsly.read_jsonl(path / "patterns.jsonl"))
         self.build(self.rows)
         return self

@@ -41,20 +41,30 @@ _SCOPE_KINDS = ("negation", "prevention", "finding", "clause_break")
 _GAP = re.compile(r"^\{\d*,\d*\}$")
 
 
-def stems_to_pattern(stems: list[str]) -> list[dict[str, Any]]:
-    """``["получ", "{0,2}", "взятк"]`` → Matcher tokens: lower-case prefixes and gaps.
+def stems_to_patterns(stems: list[str]) -> list[list[dict[str, Any]]]:
+    """``["получ", "{0,2}", "взятк"]`` → Matcher patterns of lower-case prefixes and gaps.
 
-    A stem ending in ``$`` must match the whole token (``"и$"``), otherwise it is a prefix.
+    A stem ending in ``$`` must match the whole token (``"и$"``), otherwise it is a
+    prefix. A hyphenated stem (``"колл-центр"``) matches one token or three, since
+    tokenizers differ on splitting at hyphens.
     """
-    pattern: list[dict[str, Any]] = []
+    variants: list[list[dict[str, Any]]] = [[]]
     for stem in stems:
         if _GAP.match(stem):
-            pattern.append({"OP": stem})
-        elif stem.endswith("$"):
-            pattern.append({"LOWER": stem[:-1].lower()})
+            options = [[{"OP": stem}]]
         else:
-            pattern.append({"LOWER": {"REGEX": "^" + re.escape(stem.lower())}})
-    return pattern
+            options = [[_token(stem)]]
+            head, sep, tail = stem.partition("-")
+            if sep and head and tail:
+                options.append([_token(head + "$"), {"ORTH": "-"}, _token(tail)])
+        variants = [v + o for v in variants for o in options]
+    return variants
+
+
+def _token(stem: str) -> dict[str, Any]:
+    if stem.endswith("$"):
+        return {"LOWER": stem[:-1].lower()}
+    return {"LOWER": {"REGEX": "^" + re.escape(stem.lower())}}
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class _Hit:
     label: str | None
     start: int
     end: int
+    overrides: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
 
 
 @Language.factory("govkz_violations", default_config={"patterns": None})
@@ -77,7 +89,7 @@ class ViolationComponent(RuleComponent):
 
     def build(self, rows: list[dict[str, Any]]) -> None:
         self.matcher = Matcher(self.nlp.vocab, validate=True)
-        self.keys: dict[int, tuple[str, str | None]] = {}
+        self.keys: dict[int, tuple[str, str | None, frozenset[str], frozenset[str]]] = {}
         self.article_labels: dict[tuple[str, str], str] = {}
         for i, row in enumerate(rows):
             kind = row.get("kind")
@@ -89,14 +101,16 @@ class ViolationComponent(RuleComponent):
                 continue
             label = Violation(row["label"]).value if kind == "cue" else None
             if "pattern" in row:
-                pattern = row["pattern"]
+                patterns = [row["pattern"]]
             elif "stems" in row:
-                pattern = stems_to_pattern(row["stems"])
+                patterns = stems_to_patterns(row["stems"])
             else:
                 raise ValueError(f"violations row {i} has neither 'pattern' nor 'stems': {row}")
             key = f"{kind}:{i}"
-            self.matcher.add(key, [pattern])
-            self.keys[self.nlp.vocab.strings[key]] = (kind, label)
+            self.matcher.add(key, patterns)
+            overrides = frozenset(Violation(x).value for x in row.get("overrides", ()))
+            unless = frozenset(Violation(x).value for x in row.get("unless", ()))
+            self.keys[self.nlp.vocab.strings[key]] = (kind, label, overrides, unless)
 
     # -- scopes ---------------------------------------------------------------------
     @staticmethod
@@ -107,18 +121,17 @@ class ViolationComponent(RuleComponent):
         has_sents = doc.has_annotation("SENT_START")
         for tok in doc:
             if tok.i > 0 and (
-                (has_sents and tok.is_sent_start) or (doc[tok.i - 1].is_space and "\n" in doc[tok.i - 1].text)
+                (has_sents and tok.is_sent_start)
+                or (doc[tok.i - 1].is_space and "\n" in doc[tok.i - 1].text)
             ):
                 current += 1
             seg[tok.i] = current
         return seg
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = [
-            _Hit(*self.keys[mid], start, end)
-            for mid, start, end in self.matcher(doc)
-            if mid in self.keys
-        ]
+        hits = []
+        for mid, start, end in self.matcher(doc):
+            hits.append(_Hit(*self.keys[mid][:2], start, end, *self.keys[mid][2:]))
         seg = self._segments(doc)
         clause = list(seg)
         clause_no = 0
@@ -128,7 +141,9 @@ class ViolationComponent(RuleComponent):
                 clause_no += 1
             clause[i] = clause_no
 
-        negated_clauses = {clause[i] for h in hits if h.kind == "negation" for i in range(h.start, h.end)}
+        negated_clauses = {
+            clause[i] for h in hits if h.kind == "negation" for i in range(h.start, h.end)
+        }
         finding_sents = {seg[h.start] for h in hits if h.kind == "finding"}
         prevention_sents = {seg[h.start] for h in hits if h.kind == "prevention"} - finding_sents
 
@@ -137,24 +152,34 @@ class ViolationComponent(RuleComponent):
                 return False
             return seg[h.start] not in prevention_sents
 
+        cues = [h for h in hits if h.kind == "cue" and h.label and kept(h)]
+        overridden = {
+            id(h)
+            for o in cues
+            for h in cues
+            if h.label in o.overrides and h.start < o.end and o.start < h.end
+        }
         found: dict[str, list[Span]] = {}
-        for h in hits:
-            if h.kind == "cue" and h.label and kept(h):
-                found.setdefault(h.label, []).append(doc[h.start : h.end])
         for fact in facts(doc, "LAW_ARTICLE"):
             norm = fact._.norm or {}
             label = self._article_label(str(norm.get("code")), str(norm.get("article")))
-            if label and fact.start < len(doc):
-                probe = _Hit("cue", label, fact.start, fact.end)
-                if kept(probe):
-                    found.setdefault(label, []).append(fact)
+            if label and fact.start < len(doc) and kept(_Hit("cue", label, fact.start, fact.end)):
+                found.setdefault(label, []).append(_article_evidence(fact))
+        cues = [h for h in cues if id(h) not in overridden]
+        strong = set(found) | {h.label for h in cues if not h.unless}
+        for h in cues:
+            if h.label and not (h.unless & strong):
+                found.setdefault(h.label, []).append(doc[h.start : h.end])
 
         specific = {label for label in found if label != OTHER}
-        for label, spans in found.items():
-            if label == OTHER and specific:
-                continue
-            for span in _longest_first(spans):
-                add_span_fact(doc, span, LABEL, violation=label)
+        chosen = [
+            (span, label)
+            for label, spans in found.items()
+            if not (label == OTHER and specific)
+            for span in _longest_first(spans)
+        ]
+        for span, label in _disjoint(chosen):
+            add_span_fact(doc, span, LABEL, violation=label)
         return doc
 
     def _article_label(self, code: str, article: str) -> str | None:
@@ -163,6 +188,20 @@ class ViolationComponent(RuleComponent):
         if label is None and "-" in article:
             label = self.article_labels.get((code, article.split("-", 1)[0]))
         return label
+
+
+def _article_evidence(fact: Span) -> Span:
+    """The article's number inside a LAW_ARTICLE fact, as the VIOLATION evidence.
+
+    Span extension values are keyed by character offsets, so a VIOLATION span with the
+    same offsets as the LAW_ARTICLE span would overwrite that fact's ``norm``.
+    """
+    digits = [t.i for t in fact if any(c.isdigit() for c in t.text)]
+    if digits and (digits[0], digits[-1] + 1) != (fact.start, fact.end):
+        return fact.doc[digits[0] : digits[-1] + 1]
+    if fact.end < len(fact.doc):
+        return fact.doc[fact.start : fact.end + 1]
+    return fact.doc[max(0, fact.start - 1) : fact.end]
 
 
 def _longest_first(spans: list[Span]) -> list[Span]:
@@ -174,3 +213,42 @@ def _longest_first(spans: list[Span]) -> list[Span]:
             chosen.append(span)
             taken.update(range(span.start, span.end))
     return sorted(chosen, key=lambda s: s.start)
+
+
+def _disjoint(chosen: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """Make spans of different labels disjoint, shortest first, trimming the longer ones.
+
+    Facts of one label may not overlap downstream, but a coordinated cue ("violations in
+    procurement and labour law") yields a long span around a shorter one of another label;
+    the long one keeps its part outside the short one ("labour law").
+    """
+    out: list[tuple[Span, str]] = []
+    taken: set[int] = set()
+    for span, label in sorted(chosen, key=lambda c: (c[0].end - c[0].start, c[0].start)):
+        free = [i for i in range(span.start, span.end) if i not in taken]
+        if not free:
+            continue
+        # the longest run of free tokens, without edge punctuation or stop words
+        runs: list[list[int]] = [[free[0]]]
+        for i in free[1:]:
+            if i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        run = max(runs, key=len)
+        start, end = run[0], run[-1] + 1
+        doc = span.doc
+        if (start, end) != (span.start, span.end):
+            while start < end and (
+                doc[start].is_punct or doc[start].is_stop or doc[start].is_space
+            ):
+                start += 1
+            while end > start and (
+                doc[end - 1].is_punct or doc[end - 1].is_stop or doc[end - 1].is_space
+            ):
+                end -= 1
+            if start == end:
+                continue
+        out.append((doc[start:end], label))
+        taken.update(range(start, end))
+    return sorted(out, key=lambda c: c[0].start)

@@ -1,0 +1,403 @@
+"""Generate the place gazetteer (``pipeline/data/gazetteer*.jsonl``) from the KATO files.
+
+Run: ``.venv/bin/python -m pipeline.build_gazetteer [--kato DIR] [--out DIR]``.
+
+Input: ``kato.csv`` (regions, districts, cities, city districts) and ``settlements.csv``
+(villages) of the shared KATO gazetteer (see its README). Output, committed to the repo so
+a fresh clone needs no shared data:
+
+- ``gazetteer.jsonl``: one row per place: ``kato``, ``type`` (``oblast``, ``rcity`` for
+  Astana/Almaty/Shymkent, ``district``, ``city_district``, ``city``, ``village``),
+  ``parent``, ``name_ru`` (the KATO name, the normalized value) and ``plain_ru`` (bare
+  Russian name, used when an ambiguous settlement gets ``kato: null``);
+- ``gazetteer.<lang>.jsonl``: per place and kind (``name`` or ``adj``) every surface form,
+  already tokenized with the project's tokenizer for that language and folded
+  (``places.fold``), tokens joined by single spaces.
+
+Everything inflectional happens here, never at runtime: Russian noun and adjective
+declension (rule tables below), Kazakh case endings (``suffixes`` rows of
+``patterns/kk/places.jsonl``, chosen by vowel harmony) and Latin transliterations
+(BGN/PCGN-like with the common gov.kz variants: й → y/i, х → kh/h, -ский → -sky/-skiy).
+Minor KATO points (winter camps, farms, sidings, plots) are left out: they only add
+ambiguity to real village names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+import spacy
+
+from pipeline import lang_kk as _lang_kk  # noqa: F401  (registers "kk")
+from pipeline.components.base import default_patterns_path, read_rows
+from pipeline.components.places import DATA_DIR, fold, gazetteer_path
+
+KATO_DIR = Path("/work/shared/data/kato")
+LANGS = ("ru", "kk", "en")
+
+# Settlement name prefixes kept (villages, townships, stations); others are minor points.
+VILLAGE_PREFIX = re.compile(r"^(?:с\.\s*им\.|с\.\s*|п\.\s*|ст\.\s*|крес\.пос\.\s*|поселье\s+|с\s+)")
+KK_SUFFIX = re.compile(
+    r"\s+(?:а\.|к\.|ст\.|ж\.|атын\.\s*а\.|қ\.|Қ\.Ә\.|Г\.А\.|ауданы|атын\.\s*ауданы|облысы|р\.а\.|а\.ә\.)$"
+)
+RU_PREFIX = re.compile(r"^(?:г\.|город\s+|р\.а\.\s*|район\s+|Район\s+|область\s+)")
+RU_SUFFIX = re.compile(r"\s+(?:Г\.А\.|г\.а\.|р\.а\.|Қ\.Ә\.|қ\.)$")
+INITIALS = re.compile(r"^(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s*)+")
+CYR_VOWELS = set("аеёиоуыэюяәөұүі")
+
+# -------------------------------------------------------------------------------------
+# Russian declension (rule tables: gazetteer names are regular, pymorphy3 mis-parses
+# many of them as common words, e.g. "Семей" as a form of "семья").
+
+
+def ru_adj_forms(adj: str) -> set[str]:
+    """All case/number/gender forms of a Russian adjective given in any nominative form."""
+    low = adj.lower()
+    for end in ("ский", "цкий", "ская", "ское", "ские"):
+        if low.endswith(end):
+            stem = adj[: -len(end)] + end[:2]
+            i = "и"
+            break
+    else:
+        for end in ("ый", "ий", "ой", "ая", "ое", "ые", "ие"):
+            if low.endswith(end) and len(low) > 4:
+                stem = adj[:-2]
+                i = "и" if stem[-1:].lower() in "кгхжшчщ" else "ы"
+                break
+        else:
+            return {adj}
+    ends = (i + "й", "ой", "ого", "ому", i + "м", "ом", "ая", "ую", "ою", "ое",
+            i + "е", i + "х", i + "ми")
+    return {stem + e for e in ends}
+
+
+def ru_noun_forms(name: str) -> set[str]:
+    """Singular case forms of a place name; the last word declines ("Усть-Каменогорске")."""
+    m = re.match(r"^(.*?)([^\s-]+)$", name)
+    if not m:
+        return {name}
+    head, word = m.groups()
+    low = word.lower()
+    forms = {word}
+    if len(low) < 3:
+        pass
+    elif low.endswith(("ое", "ее")):
+        stem = word[:-2]
+        forms |= {stem + e for e in (("ого", "ому", "ым", "ом") if low[-2] == "о" else ("его", "ему", "им", "ем"))}
+    elif low.endswith(("ый", "ий")) and len(low) > 4:
+        forms |= {f for f in ru_adj_forms(word) if f.lower().endswith(("ого", "ому", "ым", "им", "ом"))}
+    elif low.endswith("й"):
+        stem = word[:-1]
+        forms |= {stem + e for e in ("я", "ю", "ем", "е")}
+    elif low.endswith("ь"):
+        stem = word[:-1]
+        forms |= {stem + e for e in ("я", "ю", "ем", "е", "и", "ью")}
+    elif low.endswith("а"):
+        stem = word[:-1]
+        velar = stem[-1:].lower() in "гкхжшчщ"
+        forms |= {stem + e for e in (("и" if velar else "ы"), "е", "у", "ой", "ою", "ей")}
+    elif low.endswith("я"):
+        stem = word[:-1]
+        forms |= {stem + e for e in ("и", "е", "ю", "ей")}
+    elif low[-1] in CYR_VOWELS:
+        pass  # indeclinable: Алматы, Шемонаиха-like names end in -а above
+    else:
+        hush = low[-1] in "жшчщц"
+        forms |= {word + e for e in ("а", "у", "ем" if hush else "ом", "е")}
+        if low.endswith(("ов", "ев", "ин", "ын")):
+            forms.add(word + "ым")
+    return {head + f for f in forms}
+
+
+def ru_adj_of_noun(name: str) -> str | None:
+    """"Самар" → "Самарский", "Жаңасемей" → "Жаңасемейский" (older adjective district names)."""
+    if " " in name or "-" in name or len(name) < 3:
+        return None
+    low = name.lower()
+    if low[-1] == "ь":
+        return name[:-1] + "ьский"
+    if low[-1] in CYR_VOWELS:
+        return None
+    return name + "ский"
+
+
+# -------------------------------------------------------------------------------------
+# Kazakh case endings.
+
+BACK, FRONT = set("аоұыя"), set("әөүіеэ")
+
+
+def kk_harmony(word: str) -> str:
+    for ch in reversed(word.lower()):
+        if ch in BACK:
+            return "back"
+        if ch in FRONT:
+            return "front"
+    return "back"
+
+
+def kk_forms(name: str, suffixes: dict[str, list[str]]) -> set[str]:
+    """The name with each case ending of its vowel harmony on the last word."""
+    forms = {name}
+    if not name[-1:].isalpha():
+        return forms
+    for suffix in suffixes[kk_harmony(name)]:
+        forms.add(name + suffix)
+    return forms
+
+
+# -------------------------------------------------------------------------------------
+# Transliteration (Cyrillic → Latin), several spellings per name.
+
+TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "і": "i",
+}
+ALTERNATIVES = {"й": ("y", "i"), "х": ("kh", "h"), "ё": ("yo", "e"), "і": ("i", "y")}
+FINAL = {"ий": ("y", "iy", "ii", "i"), "ый": ("y", "yi", "iy"), "ой": ("oy", "oi")}
+MAX_VARIANTS = 12
+
+
+def translit(text: str) -> list[str]:
+    """Latin spellings of a Cyrillic name, most usual first (at most MAX_VARIANTS)."""
+    slots: list[tuple[str, ...]] = []
+    low = text.lower()
+    i = 0
+    while i < len(low):
+        ch = low[i]
+        pair = low[i : i + 2]
+        at_end = i + 2 == len(low) or not low[i + 2 : i + 3].isalpha()
+        if pair in FINAL and at_end:
+            slots.append(FINAL[pair])
+            i += 2
+            continue
+        if ch == "е" and (i == 0 or low[i - 1] in CYR_VOWELS or low[i - 1] in "ьъ"):
+            slots.append(("e", "ye"))
+        elif ch in ALTERNATIVES:
+            slots.append(ALTERNATIVES[ch])
+        elif ch in TRANSLIT:
+            slots.append((TRANSLIT[ch],))
+        else:
+            slots.append((ch,))
+        i += 1
+    out: list[str] = []
+    for combo in itertools.product(*slots):
+        out.append("".join(combo))
+        if len(out) >= MAX_VARIANTS:
+            break
+    return out
+
+
+def en_variants(name: str) -> set[str]:
+    """Transliterations, also with hyphens as spaces or dropped ("Ust Kamenogorsk")."""
+    forms: set[str] = set()
+    for latin in translit(name):
+        forms.add(latin)
+        if "-" in latin:
+            forms.add(latin.replace("-", " "))
+            forms.add(latin.replace("-", ""))
+    return {f for f in forms if f.strip()}
+
+
+def en_adj_forms(adj: str) -> set[str]:
+    """"Глубоковский" → "glubokovsky", "glubokovskiy", "glubokovskii"."""
+    low = adj.lower()
+    if not low.endswith(("ский", "цкий", "ская", "ское")):
+        return set()
+    return en_variants(adj[:-2] + "ий")
+
+
+# -------------------------------------------------------------------------------------
+# KATO rows → names.
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip()
+
+
+def plain(name: str) -> str:
+    """A KATO name or alias without its type prefix/suffix ("г.Акколь" → "Акколь")."""
+    name = _clean(name)
+    name = RU_SUFFIX.sub("", name)
+    name = KK_SUFFIX.sub("", name)
+    name = RU_PREFIX.sub("", name)
+    name = VILLAGE_PREFIX.sub("", name)
+    return name.strip(" «»\"")
+
+
+def named_after(name: str) -> set[str]:
+    """Variants of a name "after a person": "им.Габита Мусрепова" → "Г.Мусрепова", ..."""
+    out = {name}
+    m = re.match(r"^(?:им\.|имени)\s*(.+)$", name)
+    if m:
+        rest = m.group(1)
+        out |= {rest, f"имени {rest}"}
+        parts = rest.split()
+        if len(parts) == 2 and not parts[0].endswith("."):
+            out.add(f"{parts[0][0]}.{parts[1]}")
+        out.add(INITIALS.sub("", rest))
+    stripped = INITIALS.sub("", name)
+    if stripped and stripped != name:
+        out.add(stripped)
+    return {o for o in out if len(o) > 1}
+
+
+def place_type(row: dict[str, str]) -> str:
+    level = row["level"]
+    if level == "region":
+        return "rcity" if row["name_ru"].startswith("г.") else "oblast"
+    if level == "settlement":
+        return "village"
+    return level
+
+
+def names_of(row: dict[str, str], ptype: str) -> dict[str, set[str]]:
+    """Russian nouns, Russian adjectives and Kazakh nouns naming one KATO row."""
+    ru_noun: set[str] = set()
+    ru_adj: set[str] = set()
+    kk_noun: set[str] = set()
+    aliases = [a for a in row["aliases"].split("|") if a]
+    for name in [row["name_ru"], *aliases]:
+        name = _clean(name)
+        low = name.lower()
+        if re.search(r"(ский|цкий|ская|ское) (район|область)$", low):
+            ru_adj.add(name.rsplit(" ", 1)[0])
+            continue
+        if re.search(r"[әғқңөұүһі]", low) and " " in name and KK_SUFFIX.search(name):
+            kk_noun.add(plain(name))
+            continue
+        ru_noun.add(plain(name))
+    kk_noun.add(plain(row["name_kk"]))
+    if ptype in ("district", "city_district"):
+        for noun in list(ru_noun):
+            adj = ru_adj_of_noun(noun)
+            if adj:
+                ru_adj.add(adj)
+    if ptype in ("oblast", "district", "city_district"):
+        ru_noun |= kk_noun
+    for group in (ru_noun, kk_noun):
+        for name in list(group):
+            group |= named_after(name)
+    return {
+        "ru_noun": {n for n in ru_noun if n},
+        "ru_adj": {n for n in ru_adj if n},
+        "kk_noun": {n for n in kk_noun if n},
+    }
+
+
+def read_kato(kato_dir: Path) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    with (kato_dir / "kato.csv").open(encoding="utf-8") as fh:
+        rows.extend(csv.DictReader(fh))
+    with (kato_dir / "settlements.csv").open(encoding="utf-8") as fh:
+        rows.extend(r for r in csv.DictReader(fh) if VILLAGE_PREFIX.match(_clean(r["name_ru"])))
+    return rows
+
+
+def surface_forms(names: dict[str, set[str]], ptype: str, suffixes: dict[str, list[str]]
+                  ) -> dict[str, dict[str, set[str]]]:
+    """lang → kind → surface forms (not yet tokenized)."""
+    declines = ptype in ("rcity", "city", "village")
+    ru_name: set[str] = set()
+    for noun in names["ru_noun"]:
+        ru_name |= ru_noun_forms(noun) if declines else {noun}
+    ru_name |= names["kk_noun"]
+    ru_adj: set[str] = set()
+    for adj in names["ru_adj"]:
+        ru_adj |= ru_adj_forms(adj)
+    kk_name: set[str] = set(names["ru_noun"])
+    for noun in names["kk_noun"]:
+        kk_name |= kk_forms(noun, suffixes)
+    en_name: set[str] = set()
+    for noun in names["ru_noun"] | names["kk_noun"]:
+        en_name |= en_variants(noun)
+    en_adj: set[str] = set()
+    for adj in names["ru_adj"]:
+        en_adj |= en_adj_forms(adj)
+    return {
+        "ru": {"name": ru_name, "adj": ru_adj - ru_name},
+        "kk": {"name": kk_name, "adj": set(names["ru_adj"]) - kk_name},
+        "en": {"name": en_name, "adj": en_adj - en_name},
+    }
+
+
+class Tokenizers:
+    """The project's tokenizer per language, caching; letters-only forms are one token."""
+
+    def __init__(self) -> None:
+        self.nlps = {lang: spacy.blank(lang) for lang in LANGS}
+
+    def tokens(self, lang: str, text: str) -> str:
+        if text.isalpha():
+            return fold(text)
+        return " ".join(fold(t.text) for t in self.nlps[lang].make_doc(text) if not t.is_space)
+
+
+def kk_suffixes() -> dict[str, list[str]]:
+    rows = read_rows(default_patterns_path("kk", "places"))
+    out: dict[str, list[str]] = {"back": [], "front": []}
+    for row in rows:
+        if row.get("kind") == "suffixes":
+            out["back"].extend(row.get("back", []))
+            out["front"].extend(row.get("front", []))
+    return out
+
+
+def build(kato_dir: Path = KATO_DIR) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """(place rows, lang → form rows), deterministic (sorted)."""
+    suffixes = kk_suffixes()
+    tok = Tokenizers()
+    places: list[dict[str, Any]] = []
+    forms: dict[str, list[dict[str, Any]]] = {lang: [] for lang in LANGS}
+    for row in read_kato(kato_dir):
+        ptype = place_type(row)
+        names = names_of(row, ptype)
+        plain_ru = sorted(names["ru_noun"] - names["kk_noun"] or names["ru_noun"] or names["kk_noun"],
+                          key=lambda n: (len(n), n))
+        places.append({
+            "kato": row["kato_code"], "type": ptype, "parent": row["parent_code"],
+            "name_ru": _clean(row["name_ru"]),
+            "plain_ru": plain(row["name_ru"]) if ptype == "village" else (plain_ru[0] if plain_ru else ""),
+        })
+        for lang, kinds in surface_forms(names, ptype, suffixes).items():
+            for kind, texts in kinds.items():
+                toks = sorted({tok.tokens(lang, t) for t in texts if len(t) > 1} - {""})
+                if toks:
+                    forms[lang].append({"kato": [row["kato_code"]], "kind": kind, "forms": toks})
+    places.sort(key=lambda r: r["kato"])
+    for rows in forms.values():
+        rows.sort(key=lambda r: (r["kato"], r["kind"]))
+    return places, forms
+
+
+def write(out_dir: Path, places: list[dict[str, Any]], forms: dict[str, list[dict[str, Any]]]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    srsly.write_jsonl(gazetteer_path(None, out_dir), places)
+    for lang, rows in forms.items():
+        srsly.write_jsonl(gazetteer_path(lang, out_dir), rows)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--kato", type=Path, default=KATO_DIR, help="directory of kato.csv")
+    parser.add_argument("--out", type=Path, default=DATA_DIR, help="output directory")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    places, forms = build(args.kato)
+    write(args.out, places, forms)
+    counts = ", ".join(f"{lang}: {sum(len(r['forms']) for r in rows)} forms" for lang, rows in forms.items())
+    print(f"{len(places)} places; {counts} → {args.out}")
+
+
+if __name__ == "__main__":
+    main()

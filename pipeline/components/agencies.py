@@ -1,0 +1,212 @@
+"""AGENCY: a state body named as an actor (ministry, akimat, prosecutor's office, …).
+
+A name is grown around a head word: leftwards over modifiers ("Антикоррупционной
+службой", "Біржан сал ауданының прокуратурасы", "Astana’s Energy Department") and
+rightwards over complements ("Прокуратура Мангистауской области", "Ministry of Labor and
+Social Protection of the Republic of Kazakhstan"). Which tokens may be taken is data
+(``pipeline/patterns/<lang>/agencies.jsonl``), rows by ``kind``:
+
+- ``head``: ``regex`` on the token; ``alone`` (default false): the head by itself is a name
+  ("акимат", "Government"); ``needs``: a regex some modifier must match ("сыбайлас
+  жемқорлыққа қарсы қызметі", not any "қызметі").
+- ``left`` / ``right``: tokens that extend the name on that side.
+- ``ljoin`` / ``join``: tokens taken only between two extending tokens (",", "и", "of",
+  "’s"); a join never leads into another head ("Ministry of Energy and the Ministry of …").
+- ``stop``: tokens never taken; ``block_after``: a lone head followed by this is not an
+  actor ("Government meeting").
+
+Token tests in a row (all given must hold): ``regex`` (full match, case-insensitive unless
+``case`` is true), ``shape`` (``title``/``upper``), ``morph`` (grammemes one pymorphy3 parse
+must have, Russian only), ``after`` (regex the previous token must match), ``next``
+(joins: regex the following token must match). The value is the name as written,
+whitespace folded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from .base import RuleComponent, add_span_fact
+
+LABEL = "AGENCY"
+MAX_TOKENS = 24
+
+
+@lru_cache(maxsize=1)
+def _morph_analyzer() -> Any:
+    """pymorphy3 for Russian case tests; ``None`` if not installed (rows with ``morph`` fail)."""
+    try:
+        import pymorphy3
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=65536)
+def _parses(word: str) -> tuple[frozenset[str], ...]:
+    analyzer = _morph_analyzer()
+    if analyzer is None:
+        return ()
+    return tuple(frozenset(p.tag.grammemes) for p in analyzer.parse(word))
+
+
+def _rx(pattern: str | None, case: bool = False) -> re.Pattern[str] | None:
+    if pattern is None:
+        return None
+    return re.compile(pattern, 0 if case else re.IGNORECASE)
+
+
+@dataclass
+class _Test:
+    """One data row as a token predicate."""
+
+    regex: re.Pattern[str] | None
+    shape: str | None
+    morph: frozenset[str] | None
+    after: re.Pattern[str] | None
+    next: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> _Test:
+        case = bool(row.get("case"))
+        morph = row.get("morph")
+        return cls(
+            regex=_rx(row.get("regex"), case),
+            shape=row.get("shape"),
+            morph=frozenset(morph) if morph else None,
+            after=_rx(row.get("after")),
+            next=_rx(row.get("next")),
+        )
+
+    def __call__(self, tok: Token) -> bool:
+        text = tok.text
+        if self.regex is not None and not self.regex.fullmatch(text):
+            return False
+        if self.shape == "title" and not (text[:1].isupper() and not text.isupper()):
+            return False
+        if self.shape == "upper" and not (text.isupper() and len(text) > 1):
+            return False
+        if self.morph is not None and not any(self.morph <= p for p in _parses(text.lower())):
+            return False
+        if self.after is not None:
+            if tok.i == 0 or not self.after.fullmatch(tok.doc[tok.i - 1].text):
+                return False
+        if self.next is not None:
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            if nxt is None or not self.next.fullmatch(nxt.text):
+                return False
+        return True
+
+
+@dataclass
+class _Head:
+    test: _Test
+    alone: bool
+    needs: re.Pattern[str] | None
+
+
+def _any(tests: list[_Test], tok: Token) -> bool:
+    return any(t(tok) for t in tests)
+
+
+class AgencyComponent(RuleComponent):
+    """Grows agency names around head words, by token tests kept in data."""
+
+    stem = "agencies"
+
+    def build(self, rows: list[dict[str, Any]]) -> None:
+        tests: dict[str, list[_Test]] = {}
+        self.heads: list[_Head] = []
+        for row in rows:
+            kind = row.get("kind", "")
+            if kind == "head":
+                self.heads.append(
+                    _Head(_Test.of(row), bool(row.get("alone")), _rx(row.get("needs")))
+                )
+            else:
+                tests.setdefault(kind, []).append(_Test.of(row))
+        self.left = tests.get("left", [])
+        self.right = tests.get("right", [])
+        self.ljoin = tests.get("ljoin", [])
+        self.join = tests.get("join", [])
+        self.stop = tests.get("stop", [])
+        self.block_after = tests.get("block_after", [])
+
+    def _head(self, tok: Token) -> _Head | None:
+        if _any(self.stop, tok):
+            return None
+        return next((h for h in self.heads if h.test(tok)), None)
+
+    def _takes(self, tests: list[_Test], tok: Token) -> bool:
+        return not _any(self.stop, tok) and _any(tests, tok)
+
+    def _grow(self, doc: Doc, i: int, lo: int, hi: int) -> tuple[int, int]:
+        """Token bounds [start, end) of the name around the head at ``i``."""
+        start = i
+        while start > lo and i - start < MAX_TOKENS:
+            prev = doc[start - 1]
+            if self._takes(self.left, prev):
+                start -= 1
+            elif (
+                start - 2 >= lo
+                and _any(self.ljoin, prev)
+                and self._takes(self.left, doc[start - 2])
+            ):
+                start -= 2
+            else:
+                break
+        end = i + 1
+        while end < hi and end - i < MAX_TOKENS:
+            tok = doc[end]
+            if self._takes(self.right, tok) and not _any(self.join, tok):
+                end += 1
+                continue
+            k = end
+            while k < hi and _any(self.join, doc[k]) and self._head(doc[k]) is None:
+                k += 1
+            if (
+                k > end
+                and k < hi
+                and self._head(doc[k]) is None
+                and self._takes(self.right, doc[k])
+            ):
+                end = k + 1
+                continue
+            break
+        return start, end
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[Span] = []
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        for sent in sents:
+            for tok in sent:
+                head = self._head(tok)
+                if head is None:
+                    continue
+                start, end = self._grow(doc, tok.i, sent.start, sent.end)
+                if start == tok.i and end == tok.i + 1:
+                    if not head.alone:
+                        continue
+                    if end < sent.end and _any(self.block_after, doc[end]):
+                        continue
+                if head.needs is not None:
+                    mods = [t.text for t in doc[start:end] if t.i != tok.i]
+                    if not any(head.needs.fullmatch(m) for m in mods):
+                        continue
+                found.append(doc[start:end])
+        for span in filter_spans(found):
+            name = " ".join(span.text.split())
+            add_span_fact(doc, span, LABEL, name=name)
+        return doc
+
+
+@Language.factory("govkz_agencies", default_config={"patterns": None})
+def make_agencies(nlp: Language, name: str, patterns: str | None) -> AgencyComponent:
+    return AgencyComponent(nlp, name, patterns)

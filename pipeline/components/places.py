@@ -1,0 +1,338 @@
+"""REGION, DISTRICT and SETTLEMENT facts from a KATO gazetteer of precomputed surface forms.
+
+Why it works this way:
+
+- Every inflected surface form of every KATO name ("шемонаихинском", "зайсан ауданының"
+  is split into name + cue, "glubokovsky") is generated at BUILD time by
+  ``pipeline.build_gazetteer`` and committed as ``pipeline/data/gazetteer*.jsonl``. The
+  runtime never lemmatizes: it folds each token (lower case, ё→е, Kazakh letters → Russian
+  look-alikes) and looks token n-grams up in a dict. A dict is used instead of a
+  PhraseMatcher because the Kazakh side has ~10^5 forms: creating that many pattern Docs
+  takes ~15 s, the dict loads in well under a second and matches the same token n-grams.
+- A name alone rarely says what kind of place it is ("Zaisan" is a town and a district,
+  "Алматы" a city and a region). Cue words next to the name (район/аудан/district,
+  область/облыс/region, город/қала/city, село/ауыл/village) decide; a name without a cue
+  takes the cue of the next name when only conjunctions stand between them
+  ("Глубоковского и Самарского районов", "Glubokovsky and Samarsky districts") or of the
+  previous one for cues written before the names ("villages X, Y and Z").
+- Names several KATO rows share are disambiguated by the other places the document names;
+  a settlement still ambiguous gets ``kato: None`` (spec).
+
+Data row kinds in ``patterns/<lang>/places.jsonl`` (a new cue or alias is one line):
+
+- ``cue``: ``type`` (``district``/``region``/``city``/``village``), ``side`` (``after``/
+  ``before`` the name), ``words`` (exact folded tokens) and/or ``prefixes``;
+- ``gap``: ``words`` allowed between a ``before`` cue and the name ("г . Алматы", "city of X");
+- ``conj``: ``words`` joining coordinated names (",", "и", "және", "and");
+- ``alias``: ``text``, ``kato`` and ``form`` (``abbr``: a place on its own, e.g. "ВКО";
+  ``name``: resolved like a gazetteer name, e.g. "East Kazakhstan");
+- ``stop``: ``words``: bare names that are ordinary words and need a cue;
+- ``suffixes``: Kazakh case endings, read by the generator only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path
+
+from .base import RuleComponent, add_fact
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+GAZETTEER_FILE = "gazetteer.jsonl"
+LABELS = ("REGION", "DISTRICT", "SETTLEMENT")
+
+# KATO place type → fact label. "rcity" = Astana/Almaty/Shymkent (cities acting as regions).
+LABEL_OF_TYPE = {
+    "oblast": "REGION",
+    "rcity": "REGION",
+    "district": "DISTRICT",
+    "city_district": "DISTRICT",
+    "city": "SETTLEMENT",
+    "village": "SETTLEMENT",
+}
+
+# Which place types a cue admits, tier by tier (the first tier with a candidate wins).
+# ``None`` = no cue: a bare name is the city (Almaty the city, not the region), else a
+# region, else a village.
+PREFERENCE: dict[str | None, tuple[frozenset[str], ...]] = {
+    # en "Shiely region" is a district: region cues fall back to districts.
+    "region": (frozenset({"oblast"}), frozenset({"rcity"}), frozenset({"district", "city_district"})),
+    "district": (frozenset({"district", "city_district"}),),
+    "city": (frozenset({"rcity"}), frozenset({"city"}), frozenset({"village"})),
+    "village": (frozenset({"village"}), frozenset({"city"})),
+    None: (frozenset({"rcity"}), frozenset({"city"}), frozenset({"oblast"}), frozenset({"village"})),
+}
+
+_FOLD = str.maketrans(
+    {
+        "ё": "е",
+        "ә": "а",
+        "ғ": "г",
+        "қ": "к",
+        "ң": "н",
+        "ө": "о",
+        "ұ": "у",
+        "ү": "у",
+        "һ": "х",
+        "і": "и",
+        "ї": "и",
+        "ќ": "к",
+        "ў": "у",
+        "’": "'",
+        "`": "'",
+    }
+)
+_LATIN_LOOKALIKES = str.maketrans("aeopcxiyk", "аеорсхиук")
+_CYR = re.compile(r"[а-яё]")
+_LAT = re.compile(r"[a-z]")
+
+
+def fold(text: str) -> str:
+    """Case-fold and merge spellings: ё/е, Kazakh letters/Russian look-alikes, stray Latin."""
+    low = text.lower()
+    if _CYR.search(low) and _LAT.search(low):
+        low = low.translate(_LATIN_LOOKALIKES)
+    return low.translate(_FOLD)
+
+
+def gazetteer_path(lang: str | None = None, directory: Path = DATA_DIR) -> Path:
+    """``gazetteer.jsonl`` (places) or ``gazetteer.<lang>.jsonl`` (surface forms)."""
+    return directory / (GAZETTEER_FILE if lang is None else f"gazetteer.{lang}.jsonl")
+
+
+@dataclass(frozen=True)
+class Place:
+    kato: str
+    type: str
+    parent: str
+    name_ru: str
+    plain_ru: str
+
+    @property
+    def label(self) -> str:
+        return LABEL_OF_TYPE[self.type]
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    kind: str  # "name", "adj" or "abbr"
+    katos: list[str]
+    cue: str | None = None
+    cue_side: str | None = None
+    span_start: int = -1
+    span_end: int = -1
+    chosen: list[Place] = field(default_factory=list)
+
+
+@Language.factory("govkz_places", default_config={"patterns": None, "gazetteer": None})
+def make_places(
+    nlp: Language, name: str, patterns: str | None, gazetteer: str | None
+) -> PlacesComponent:
+    return PlacesComponent(nlp, name, patterns, gazetteer)
+
+
+class PlacesComponent(RuleComponent):
+    """Adds REGION/DISTRICT/SETTLEMENT facts with ``kato`` and ``name_ru`` (KATO row)."""
+
+    stem = "places"
+
+    def __init__(
+        self, nlp: Language, name: str, patterns: str | None = None, gazetteer: str | None = None
+    ) -> None:
+        directory = Path(gazetteer) if gazetteer else DATA_DIR
+        self.places_rows, self.form_rows = _read_gazetteer(directory, nlp.lang)
+        super().__init__(nlp, name, patterns)
+
+    # -- building -----------------------------------------------------------------------
+    def build(self, rows: list[dict[str, Any]]) -> None:
+        self.places = {
+            r["kato"]: Place(
+                r["kato"], r["type"], r.get("parent") or "", r["name_ru"], r["plain_ru"]
+            )
+            for r in self.places_rows
+        }
+        index: dict[tuple[str, ...], dict[str, list[str]]] = {}
+        for frow in self.form_rows:
+            for form in frow["forms"]:
+                key = tuple(form.split(" "))
+                index.setdefault(key, {}).setdefault(frow["kind"], []).extend(frow["kato"])
+        for row in self.rows_of("alias"):
+            key = tuple(fold(t.text) for t in self.nlp.make_doc(row["text"]))
+            index.setdefault(key, {}).setdefault(row.get("form", "abbr"), []).append(row["kato"])
+        self.index = index
+        self.max_len = max((len(k) for k in index), default=0)
+        self.cues: dict[str, list[tuple[set[str], tuple[str, ...], str]]] = {
+            "after": [],
+            "before": [],
+        }
+        for row in self.rows_of("cue"):
+            words = {fold(w) for w in row.get("words", [])}
+            prefixes = tuple(fold(p) for p in row.get("prefixes", []))
+            self.cues[row.get("side", "after")].append((words, prefixes, row["type"]))
+        self.gaps = {fold(w) for r in self.rows_of("gap") for w in r["words"]}
+        self.conj = {fold(w) for r in self.rows_of("conj") for w in r["words"]}
+        self.stop = {fold(w) for r in self.rows_of("stop") for w in r["words"]}
+
+    # -- matching -----------------------------------------------------------------------
+    def _cue(self, word: str, side: str) -> str | None:
+        for words, prefixes, kind in self.cues[side]:
+            if word in words or (prefixes and word.startswith(prefixes)):
+                return kind
+        return None
+
+    def find(self, doc: Doc) -> list[_Match]:
+        """Longest gazetteer n-grams, left to right, with their cue words."""
+        words = [fold(t.text) for t in doc]
+        found: list[_Match] = []
+        i, n = 0, len(doc)
+        while i < n:
+            hit = None
+            first = doc[i].text[:1]
+            if first.isupper() or first.isdigit():
+                for size in range(min(self.max_len, n - i), 0, -1):
+                    kinds = self.index.get(tuple(words[i : i + size]))
+                    if kinds:
+                        hit = (size, kinds)
+                        break
+            if hit is None:
+                i += 1
+                continue
+            size, kinds = hit
+            for kind in ("abbr", "name", "adj"):
+                if kind in kinds:
+                    found.append(_Match(i, i + size, kind, sorted(set(kinds[kind]))))
+                    break
+            i += size
+        for m in found:
+            m.span_start, m.span_end = m.start, m.end
+            if m.kind == "abbr":
+                continue
+            if m.end < n and (cue := self._cue(words[m.end], "after")):
+                m.cue, m.cue_side, m.span_end = cue, "after", m.end + 1
+            elif m.kind == "name":
+                k = m.start - 1
+                while k >= 0 and m.start - k <= 3 and words[k] in self.gaps:
+                    k -= 1
+                if k >= 0 and (cue := self._cue(words[k], "before")):
+                    m.cue, m.cue_side, m.span_start = cue, "before", k
+        self._coordinate(found, words)
+        return found
+
+    def _joined(self, left: _Match, right: _Match, words: list[str]) -> bool:
+        between = words[left.end : right.start]
+        return 0 < len(between) <= 3 and all(w in self.conj for w in between)
+
+    def _coordinate(self, found: list[_Match], words: list[str]) -> None:
+        """Bare names in a list take the cue of the list: after-cues flow left, before right."""
+        for left, right in zip(reversed(found[:-1]), reversed(found[1:]), strict=True):
+            if left.cue is None and right.cue_side == "after" and self._joined(left, right, words):
+                left.cue, left.cue_side = right.cue, "after"
+        for left, right in zip(found[:-1], found[1:], strict=True):
+            if right.cue is None and left.cue_side == "before" and self._joined(left, right, words):
+                right.cue, right.cue_side = left.cue, "before"
+
+    # -- resolving ----------------------------------------------------------------------
+    def _candidates(self, m: _Match, doc: Doc) -> list[Place]:
+        places = [self.places[k] for k in m.katos if k in self.places]
+        if m.kind == "abbr":
+            return places
+        if m.kind == "adj" and m.cue is None:
+            return []
+        types = {p.type for p in places}
+        if m.cue is None:
+            if types == {"oblast"}:
+                return places
+            text = doc[m.start : m.end].text
+            if fold(text) in self.stop:
+                return []
+        for wanted in PREFERENCE[m.cue]:
+            chosen = [p for p in places if p.type == wanted]
+            if chosen:
+                return chosen
+        return []
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.find(doc)
+        for m in found:
+            m.chosen = self._candidates(m, doc)
+        sure = {m.chosen[0].kato for m in found if len(m.chosen) == 1}
+        for m in found:
+            if not m.chosen:
+                continue
+            place = _disambiguate(m.chosen, sure)
+            span = doc[m.span_start : m.span_end]
+            if place is not None:
+                add_fact(
+                    doc,
+                    span.start_char,
+                    span.end_char,
+                    place.label,
+                    kato=place.kato,
+                    name_ru=place.name_ru,
+                )
+            else:
+                name = Counter(p.plain_ru for p in m.chosen).most_common(1)[0][0]
+                add_fact(
+                    doc, span.start_char, span.end_char, m.chosen[0].label, kato=None, name_ru=name
+                )
+        return doc
+
+    # -- serialization: the gazetteer travels with the pipeline -------------------------
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        super().to_disk(path, exclude=exclude)
+        path = ensure_path(path)
+        srsly.write_jsonl(gazetteer_path(None, path), self.places_rows)
+        srsly.write_jsonl(gazetteer_path(self.nlp.lang, path), self.form_rows)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PlacesComponent:
+        self.places_rows, self.form_rows = _read_gazetteer(ensure_path(path), self.nlp.lang)
+        super().from_disk(path, exclude=exclude)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return srsly.msgpack_dumps(
+            {"rows": self.rows, "places": self.places_rows, "forms": self.form_rows}
+        )
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> PlacesComponent:
+        msg = srsly.msgpack_loads(data)
+        self.rows, self.places_rows, self.form_rows = msg["rows"], msg["places"], msg["forms"]
+        self.build(self.rows)
+        return self
+
+
+def _read_gazetteer(
+    directory: Path, lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    places = gazetteer_path(None, directory)
+    forms = gazetteer_path(lang, directory)
+    if not places.exists() or not forms.exists():
+        return [], []
+    return list(srsly.read_jsonl(places)), list(srsly.read_jsonl(forms))
+
+
+def _disambiguate(chosen: list[Place], sure: set[str]) -> Place | None:
+    """One place of several sharing a name: the one inside a place the document names."""
+    if len(chosen) == 1:
+        return chosen[0]
+    for width in (4, 2):  # same district/city (XXYY…), then same region (XX…)
+        prefixes = {k[:width] for k in sure}
+        inside = [p for p in chosen if p.kato[:width] in prefixes]
+        if len(inside) == 1:
+            return inside[0]
+        if inside:
+            chosen = inside
+    if chosen[0].type == "village":
+        return None
+    return chosen[0]
