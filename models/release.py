@@ -38,7 +38,7 @@ class Release(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     id: int | None = Field(None, description="gov.kz numeric news id, shared by languages")
     doc_id: str | None = Field(None, description="caller's id, kept from extract-text input")
     lang: Lang

@@ -51,6 +51,8 @@ RU_PREFIX = re.compile(r"^(?:г\.|город\s+|р\.а\.\s*|район\s+|Рай
 RU_SUFFIX = re.compile(r"\s+(?:Г\.А\.|г\.а\.|р\.а\.|Қ\.Ә\.|қ\.)$")
 INITIALS = re.compile(r"^(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s*)+")
 CYR_VOWELS = set("аеёиоуыэюяәөұүі")
+ADJECTIVE_LIKE = re.compile(r"(?:ое|ее|ый|ий|ой|ая|яя)$", re.IGNORECASE)
+MIN_NAME = 3  # shorter names ("Ай", "Ор") are never matched
 
 # -------------------------------------------------------------------------------------
 # Russian declension (rule tables: gazetteer names are regular, pymorphy3 mis-parses
@@ -143,13 +145,21 @@ def kk_harmony(word: str) -> str:
     return "back"
 
 
+VOICELESS = set("кқпстфхцчшщ")
+AFTER_VOICELESS = set("тқкп")  # endings start with a voiceless consonant after one
+AFTER_VOICED = set("дғгмбнлж")
+
+
 def kk_forms(name: str, suffixes: dict[str, list[str]]) -> set[str]:
-    """The name with each case ending of its vowel harmony on the last word."""
+    """The name with the case endings of its vowel harmony and final sound (last word)."""
     forms = {name}
-    if not name[-1:].isalpha():
+    last = name[-1:].lower()
+    if not last.isalpha() or len(name) < MIN_NAME:
         return forms
+    allowed = AFTER_VOICELESS if last in VOICELESS else AFTER_VOICED
     for suffix in suffixes[kk_harmony(name)]:
-        forms.add(name + suffix)
+        if suffix[0] in allowed or (last in CYR_VOWELS and suffix[0] == "н"):
+            forms.add(name + suffix)
     return forms
 
 
@@ -165,7 +175,8 @@ TRANSLIT = {
     "һ": "h", "і": "i",
 }
 ALTERNATIVES = {"й": ("y", "i"), "х": ("kh", "h"), "ё": ("yo", "e"), "і": ("i", "y")}
-FINAL = {"ий": ("y", "iy", "ii", "i"), "ый": ("y", "yi", "iy"), "ой": ("oy", "oi")}
+FINAL = {"ий": ("y", "iy", "ii", "i"), "ый": ("y", "yi", "iy"), "ой": ("oy", "oi"),
+         "ия": ("iya", "ya", "ia")}
 MAX_VARIANTS = 12
 
 
@@ -310,10 +321,14 @@ def surface_forms(names: dict[str, set[str]], ptype: str, suffixes: dict[str, li
     """lang → kind → surface forms (not yet tokenized)."""
     declines = ptype in ("rcity", "city", "village")
     ru_name: set[str] = set()
+    ru_adj: set[str] = set()
     for noun in names["ru_noun"]:
+        if ptype == "village" and ADJECTIVE_LIKE.search(noun):
+            # "Октябрьское", "Алматинское": ordinary adjectives, only a cue makes them villages
+            ru_adj |= ru_noun_forms(noun)
+            continue
         ru_name |= ru_noun_forms(noun) if declines else {noun}
     ru_name |= names["kk_noun"]
-    ru_adj: set[str] = set()
     for adj in names["ru_adj"]:
         ru_adj |= ru_adj_forms(adj)
     kk_name: set[str] = set(names["ru_noun"])
@@ -325,6 +340,9 @@ def surface_forms(names: dict[str, set[str]], ptype: str, suffixes: dict[str, li
     en_adj: set[str] = set()
     for adj in names["ru_adj"]:
         en_adj |= en_adj_forms(adj)
+        if ptype in ("district", "city_district"):
+            # gov.kz English often drops the adjective ending: "Merken district", "Bayanaul area"
+            en_name |= en_variants(re.sub(r"(?:ь?ский|ский|цкий)$", "", adj))
     return {
         "ru": {"name": ru_name, "adj": ru_adj - ru_name},
         "kk": {"name": kk_name, "adj": set(names["ru_adj"]) - kk_name},
@@ -372,7 +390,7 @@ def build(kato_dir: Path = KATO_DIR) -> tuple[list[dict[str, Any]], dict[str, li
         })
         for lang, kinds in surface_forms(names, ptype, suffixes).items():
             for kind, texts in kinds.items():
-                toks = sorted({tok.tokens(lang, t) for t in texts if len(t) > 1} - {""})
+                toks = sorted({tok.tokens(lang, t) for t in texts if len(t) >= MIN_NAME} - {""})
                 if toks:
                     forms[lang].append({"kato": [row["kato_code"]], "kind": kind, "forms": toks})
     places.sort(key=lambda r: r["kato"])

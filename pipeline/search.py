@@ -247,7 +247,7 @@ def split_marked(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def fold_snippet(
-    text: str, terms: list[tuple[list[str], bool]], width: int = 32
+    text: str, terms: list[tuple[list[str], bool]], width: int = 24
 ) -> tuple[str, list[tuple[int, int]]]:
     """A window of ``width`` words around the first script-folded match, with match offsets.
 
@@ -475,7 +475,7 @@ def search(
         if match:
             sql = (
                 "SELECT r.*, bm25(releases_fts, 8.0, 1.0, 4.0, 0.5) AS score, "
-                f"snippet(releases_fts, 1, char(2), char(3), '…', 24) AS snip "
+                f"snippet(releases_fts, 1, char(2), char(3), '…', 20) AS snip "
                 "FROM releases_fts JOIN releases r ON r.release_id = releases_fts.rowid "
                 f"WHERE releases_fts MATCH ? {''.join(' AND ' + w for w in where)} "
                 "ORDER BY score LIMIT ?"
@@ -554,6 +554,7 @@ def _hits(
                 ).fetchone()
                 texts[r["release_id"]] = t["text"] if t else ""
             snippet, spans = fold_snippet(texts[r["release_id"]], q_terms)
+        snippet = snippet.replace("\n", " ")  # one line; offsets unchanged
         facts = [
             FactHit(
                 label=fr["label"],

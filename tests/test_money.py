@@ -12,6 +12,7 @@ import spacy
 from spacy.language import Language
 
 from pipeline.components.base import facts
+from pipeline.components.money import MoneyComponent
 from pipeline.components.numbers import find_numbers, parse_number
 from pipeline.nlp import build_nlp
 
@@ -110,6 +111,7 @@ def test_round_trip_keeps_rows(tmp_path: Path) -> None:
     nlp = spacy.blank("ru")
     nlp.add_pipe("sentencizer")
     comp = nlp.add_pipe("govkz_money")
+    assert isinstance(comp, MoneyComponent)
     text = "Ему передали 5 лямов тенге."
     assert money(nlp, text) == []
     comp.rows.append({"kind": "multiplier", "regex": "лям\\w*", "value": 1000000})

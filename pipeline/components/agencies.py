@@ -13,10 +13,14 @@ Social Protection of the Republic of Kazakhstan"). Which tokens may be taken is 
 - ``ljoin`` / ``join``: tokens taken only between two extending tokens (",", "и", "of",
   "’s"); a join never leads into another head ("Ministry of Energy and the Ministry of …").
 - ``stop``: tokens never taken; ``block_after``: a lone head followed by this is not an
-  actor ("Government meeting").
+  actor ("Government meeting"); ``block_before``: a name right after this is not one
+  ("Фото: Правительство РК").
+- ``setting``: ``lemmatize`` (Russian: compare names by pymorphy3 lemmas), ``stem_chars``
+  (compare names by word prefixes of this length) — a body named several times is
+  reported once, as first written.
 
 Token tests in a row (all given must hold): ``regex`` (full match, case-insensitive unless
-``case`` is true), ``shape`` (``title``/``upper``), ``morph`` (grammemes one pymorphy3 parse
+``case`` is true), ``shape`` (``title``/``upper``/``lower``), ``morph`` (grammemes one pymorphy3 parse
 must have, Russian only), ``after`` (regex the previous token must match), ``next``
 (joins: regex the following token must match). The value is the name as written,
 whitespace folded.
@@ -49,12 +53,24 @@ def _morph_analyzer() -> Any:
     return pymorphy3.MorphAnalyzer()
 
 
+MIN_SCORE = 0.1  # parses less likely than this are ignored ("средства" as a genitive)
+
+
 @lru_cache(maxsize=65536)
 def _parses(word: str) -> tuple[frozenset[str], ...]:
+    """Grammeme sets of the likely parses of a word."""
     analyzer = _morph_analyzer()
     if analyzer is None:
         return ()
-    return tuple(frozenset(p.tag.grammemes) for p in analyzer.parse(word))
+    return tuple(frozenset(p.tag.grammemes) for p in analyzer.parse(word) if p.score >= MIN_SCORE)
+
+
+@lru_cache(maxsize=65536)
+def _lemma(word: str) -> str:
+    analyzer = _morph_analyzer()
+    if analyzer is None:
+        return word
+    return str(analyzer.parse(word)[0].normal_form)
 
 
 def _rx(pattern: str | None, case: bool = False) -> re.Pattern[str] | None:
@@ -72,6 +88,7 @@ class _Test:
     morph: frozenset[str] | None
     after: re.Pattern[str] | None
     next: re.Pattern[str] | None
+    next_not_title: bool
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> _Test:
@@ -83,6 +100,7 @@ class _Test:
             morph=frozenset(morph) if morph else None,
             after=_rx(row.get("after")),
             next=_rx(row.get("next")),
+            next_not_title=bool(row.get("next_not_title")),
         )
 
     def __call__(self, tok: Token) -> bool:
@@ -93,16 +111,18 @@ class _Test:
             return False
         if self.shape == "upper" and not (text.isupper() and len(text) > 1):
             return False
+        if self.shape == "lower" and not text[:1].islower():
+            return False
         if self.morph is not None and not any(self.morph <= p for p in _parses(text.lower())):
             return False
         if self.after is not None:
             if tok.i == 0 or not self.after.fullmatch(tok.doc[tok.i - 1].text):
                 return False
-        if self.next is not None:
-            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-            if nxt is None or not self.next.fullmatch(nxt.text):
-                return False
-        return True
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if self.next is not None and (nxt is None or not self.next.fullmatch(nxt.text)):
+            return False
+        # "района Азамат Ибраев": a capitalised word followed by another is a person.
+        return not (self.next_not_title and nxt is not None and nxt.text[:1].isupper())
 
 
 @dataclass
@@ -110,6 +130,7 @@ class _Head:
     test: _Test
     alone: bool
     needs: re.Pattern[str] | None
+    side: str
 
 
 def _any(tests: list[_Test], tok: Token) -> bool:
@@ -124,12 +145,20 @@ class AgencyComponent(RuleComponent):
     def build(self, rows: list[dict[str, Any]]) -> None:
         tests: dict[str, list[_Test]] = {}
         self.heads: list[_Head] = []
+        self.settings: dict[str, Any] = {}
         for row in rows:
             kind = row.get("kind", "")
             if kind == "head":
                 self.heads.append(
-                    _Head(_Test.of(row), bool(row.get("alone")), _rx(row.get("needs")))
+                    _Head(
+                        _Test.of(row),
+                        bool(row.get("alone")),
+                        _rx(row.get("needs")),
+                        row.get("side", "any"),
+                    )
                 )
+            elif kind == "setting":
+                self.settings.update(row)
             else:
                 tests.setdefault(kind, []).append(_Test.of(row))
         self.left = tests.get("left", [])
@@ -138,6 +167,7 @@ class AgencyComponent(RuleComponent):
         self.join = tests.get("join", [])
         self.stop = tests.get("stop", [])
         self.block_after = tests.get("block_after", [])
+        self.block_before = tests.get("block_before", [])
 
     def _head(self, tok: Token) -> _Head | None:
         if _any(self.stop, tok):
@@ -182,8 +212,17 @@ class AgencyComponent(RuleComponent):
             break
         return start, end
 
+    def _key(self, span: Span) -> tuple[str, ...]:
+        """Case-insensitive identity of a name, so each agency is reported once."""
+        words = [t.text.lower() for t in span if t.is_alpha]
+        if self.settings.get("lemmatize"):
+            words = [_lemma(w) for w in words]
+        n = int(self.settings.get("stem_chars", 5))
+        return tuple(w[:n] for w in words)
+
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
+        lone: set[int] = set()
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         for sent in sents:
             for tok in sent:
@@ -196,14 +235,35 @@ class AgencyComponent(RuleComponent):
                         continue
                     if end < sent.end and _any(self.block_after, doc[end]):
                         continue
+                    lone.add(tok.i)
                 if head.needs is not None:
-                    mods = [t.text for t in doc[start:end] if t.i != tok.i]
+                    lo = start if head.side != "right" else tok.i + 1
+                    hi = end if head.side != "left" else tok.i
+                    mods = [t.text for t in doc[lo:hi] if t.i != tok.i]
                     if not any(head.needs.fullmatch(m) for m in mods):
                         continue
+                if start > 0 and _any(self.block_before, doc[start - 1]):
+                    continue  # a photo credit, not an actor
                 found.append(doc[start:end])
-        for span in filter_spans(found):
-            name = " ".join(span.text.split())
-            add_span_fact(doc, span, LABEL, name=name)
+        spans = filter_spans(found)
+        # A bare head ("прокуратура") after a full name with that head is the same body
+        # again; and a body named several times is reported once, as first written.
+        modified_heads = {
+            self._key(t.doc[t.i : t.i + 1])
+            for s in spans
+            if len(s) > 1
+            for t in s
+            if self._head(t) is not None
+        }
+        seen: set[tuple[str, ...]] = set()
+        for span in sorted(spans, key=lambda s: s.start):
+            if span.start in lone and self._key(span) in modified_heads:
+                continue
+            key = self._key(span)
+            if key in seen:
+                continue
+            seen.add(key)
+            add_span_fact(doc, span, LABEL, name=" ".join(span.text.split()))
         return doc
 
 

@@ -123,8 +123,9 @@ class EnterpriseComponent(RuleComponent):
             j, nested = i + 1, False
             while j < n and j - i <= MAX_NAME and text[j] != "\n":
                 c = text[j]
-                if c in self.nest_q and not nested and text[j + 1 : j + 2].isalnum():
-                    nested = True
+                opens = c in self.nest_q or (c in self.open_q and text[j - 1].isspace())
+                if opens and not nested and text[j + 1 : j + 2].isalnum():
+                    nested = True  # «НК «Жол»» or "НК "Жол"": the inner quote opens
                 elif c in self.close_q:
                     break
                 j += 1

@@ -126,8 +126,7 @@ class Place:
 class _Match:
     start: int
     end: int
-    kind: str  # "name", "adj" or "abbr"
-    katos: list[str]
+    katos: dict[str, list[str]]  # form kind ("name", "adj", "abbr") → KATO codes
     cue: str | None = None
     cue_side: str | None = None
     span_start: int = -1
@@ -157,9 +156,7 @@ class PlacesComponent(RuleComponent):
     # -- building -----------------------------------------------------------------------
     def build(self, rows: list[dict[str, Any]]) -> None:
         self.places = {
-            r["kato"]: Place(
-                r["kato"], r["type"], r.get("parent") or "", r["name_ru"], r["plain_ru"]
-            )
+            r["kato"]: Place(r["kato"], r["type"], r.get("parent") or "", r["name_ru"], r["plain_ru"])
             for r in self.places_rows
         }
         index: dict[tuple[str, ...], dict[str, list[str]]] = {}
@@ -172,25 +169,13 @@ class PlacesComponent(RuleComponent):
             index.setdefault(key, {}).setdefault(row.get("form", "abbr"), []).append(row["kato"])
         self.index = index
         self.max_len = max((len(k) for k in index), default=0)
-        self.cues: dict[str, list[tuple[set[str], tuple[str, ...], str]]] = {
-            "after": [],
-            "before": [],
-        }
-        for row in self.rows_of("cue"):
-            words = {fold(w) for w in row.get("words", [])}
-            prefixes = tuple(fold(p) for p in row.get("prefixes", []))
-            self.cues[row.get("side", "after")].append((words, prefixes, row["type"]))
+        self.cues = _word_rules(self.rows_of("cue"))
+        self.blocks = _word_rules(self.rows_of("block"))
         self.gaps = {fold(w) for r in self.rows_of("gap") for w in r["words"]}
         self.conj = {fold(w) for r in self.rows_of("conj") for w in r["words"]}
         self.stop = {fold(w) for r in self.rows_of("stop") for w in r["words"]}
 
     # -- matching -----------------------------------------------------------------------
-    def _cue(self, word: str, side: str) -> str | None:
-        for words, prefixes, kind in self.cues[side]:
-            if word in words or (prefixes and word.startswith(prefixes)):
-                return kind
-        return None
-
     def find(self, doc: Doc) -> list[_Match]:
         """Longest gazetteer n-grams, left to right, with their cue words."""
         words = [fold(t.text) for t in doc]
@@ -209,25 +194,36 @@ class PlacesComponent(RuleComponent):
                 i += 1
                 continue
             size, kinds = hit
-            for kind in ("abbr", "name", "adj"):
-                if kind in kinds:
-                    found.append(_Match(i, i + size, kind, sorted(set(kinds[kind]))))
-                    break
+            found.append(_Match(i, i + size, {k: sorted(set(v)) for k, v in kinds.items()}))
             i += size
+        used: set[int] = set()  # tokens already serving as a cue after a name
+        kept: list[_Match] = []
         for m in found:
             m.span_start, m.span_end = m.start, m.end
-            if m.kind == "abbr":
+            before = self._before(words, m.start)
+            if m.end < n and _rule(self.blocks["after"], words[m.end]) or (
+                before is not None and _rule(self.blocks["before"], words[before])
+            ):
+                continue  # a street, a rural okrug, ...: not the place itself
+            kept.append(m)
+            if set(m.katos) == {"abbr"}:
                 continue
-            if m.end < n and (cue := self._cue(words[m.end], "after")):
+            if m.end < n and (cue := _rule(self.cues["after"], words[m.end])):
                 m.cue, m.cue_side, m.span_end = cue, "after", m.end + 1
-            elif m.kind == "name":
-                k = m.start - 1
-                while k >= 0 and m.start - k <= 3 and words[k] in self.gaps:
-                    k -= 1
-                if k >= 0 and (cue := self._cue(words[k], "before")):
-                    m.cue, m.cue_side, m.span_start = cue, "before", k
-        self._coordinate(found, words)
-        return found
+                used.add(m.end)
+            elif before is not None and before not in used and (
+                cue := _rule(self.cues["before"], words[before])
+            ):
+                m.cue, m.cue_side, m.span_start = cue, "before", before
+        self._coordinate(kept, words)
+        return kept
+
+    def _before(self, words: list[str], start: int) -> int | None:
+        """Index of the word before ``start``, skipping gap words ("г . X", "city of X")."""
+        k = start - 1
+        while k >= 0 and start - k <= 3 and words[k] in self.gaps:
+            k -= 1
+        return k if k >= 0 else None
 
     def _joined(self, left: _Match, right: _Match, words: list[str]) -> bool:
         between = words[left.end : right.start]
@@ -243,49 +239,65 @@ class PlacesComponent(RuleComponent):
                 right.cue, right.cue_side = left.cue, "before"
 
     # -- resolving ----------------------------------------------------------------------
-    def _candidates(self, m: _Match, doc: Doc) -> list[Place]:
-        places = [self.places[k] for k in m.katos if k in self.places]
-        if m.kind == "abbr":
-            return places
-        if m.kind == "adj" and m.cue is None:
-            return []
-        types = {p.type for p in places}
+    def _stopped(self, text: str) -> bool:
+        """A bare name that is an ordinary word ("Казахстане" → stop word "Казахстан")."""
+        low = fold(text)
+        return any(low.startswith(s) and len(low) - len(s) <= 5 for s in self.stop)
+
+    def _person_like(self, doc: Doc, m: _Match) -> bool:
+        """A bare one-word village name next to another capitalized word: a person's name."""
+        if m.end - m.start != 1:
+            return False
+        nxt = doc[m.end] if m.end < len(doc) else None
+        prev = doc[m.start - 1] if m.start > 0 else None
+        if nxt is not None and nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_sent_start:
+            return True
+        return bool(prev is not None and prev.is_alpha and prev.text[:1].isupper()
+                    and not prev.is_sent_start)
+
+    def _candidates(self, m: _Match, doc: Doc, cued_districts: set[str]) -> list[Place]:
+        def places(*kinds: str) -> list[Place]:
+            return [self.places[k] for kind in kinds for k in m.katos.get(kind, []) if k in self.places]
+
+        if "abbr" in m.katos:
+            return places("abbr")
+        pool = places("name", "adj") if m.cue else places("name")
         if m.cue is None:
-            if types == {"oblast"}:
-                return places
-            text = doc[m.start : m.end].text
-            if fold(text) in self.stop:
+            if any(p.kato in cued_districts for p in pool):
+                return [p for p in pool if p.kato in cued_districts]
+            if self._stopped(doc[m.start : m.end].text):
                 return []
-        for wanted in PREFERENCE[m.cue]:
-            chosen = [p for p in places if p.type == wanted]
+            if {p.type for p in pool} == {"oblast"}:
+                return pool
+        for tier in PREFERENCE[m.cue]:
+            chosen = [p for p in pool if p.type in tier]
             if chosen:
                 return chosen
         return []
 
     def __call__(self, doc: Doc) -> Doc:
         found = self.find(doc)
+        cued_districts = {
+            k for m in found if m.cue == "district" for k in m.katos.get("name", []) + m.katos.get("adj", [])
+        }
         for m in found:
-            m.chosen = self._candidates(m, doc)
+            m.chosen = self._candidates(m, doc, cued_districts)
         sure = {m.chosen[0].kato for m in found if len(m.chosen) == 1}
         for m in found:
             if not m.chosen:
                 continue
             place = _disambiguate(m.chosen, sure)
+            bare_village = m.cue is None and m.chosen[0].type == "village"
+            if bare_village and (place is None or self._person_like(doc, m)):
+                continue  # a bare ordinary word or first name far more often than a village
             span = doc[m.span_start : m.span_end]
             if place is not None:
-                add_fact(
-                    doc,
-                    span.start_char,
-                    span.end_char,
-                    place.label,
-                    kato=place.kato,
-                    name_ru=place.name_ru,
-                )
+                add_fact(doc, span.start_char, span.end_char, place.label,
+                         kato=place.kato, name_ru=place.name_ru)
             else:
                 name = Counter(p.plain_ru for p in m.chosen).most_common(1)[0][0]
-                add_fact(
-                    doc, span.start_char, span.end_char, m.chosen[0].label, kato=None, name_ru=name
-                )
+                add_fact(doc, span.start_char, span.end_char, m.chosen[0].label,
+                         kato=None, name_ru=name)
         return doc
 
     # -- serialization: the gazetteer travels with the pipeline -------------------------
@@ -322,6 +334,26 @@ def _read_gazetteer(
     return list(srsly.read_jsonl(places)), list(srsly.read_jsonl(forms))
 
 
+WordRules = dict[str, list[tuple[set[str], tuple[str, ...], str]]]
+
+
+def _word_rules(rows: Iterable[dict[str, Any]]) -> WordRules:
+    """Rows with ``side``, ``words``/``prefixes`` and ``type`` → side → (words, prefixes, type)."""
+    out: WordRules = {"after": [], "before": []}
+    for row in rows:
+        words = {fold(w) for w in row.get("words", [])}
+        prefixes = tuple(fold(p) for p in row.get("prefixes", []))
+        out[row.get("side", "after")].append((words, prefixes, str(row.get("type", row["kind"]))))
+    return out
+
+
+def _rule(rules: list[tuple[set[str], tuple[str, ...], str]], word: str) -> str | None:
+    for words, prefixes, kind in rules:
+        if word in words or (prefixes and word.startswith(prefixes)):
+            return kind
+    return None
+
+
 def _disambiguate(chosen: list[Place], sure: set[str]) -> Place | None:
     """One place of several sharing a name: the one inside a place the document names."""
     if len(chosen) == 1:
@@ -333,6 +365,8 @@ def _disambiguate(chosen: list[Place], sure: set[str]) -> Place | None:
             return inside[0]
         if inside:
             chosen = inside
+    if len({p.kato[:4] for p in chosen}) == 1:
+        return chosen[0]  # all in one district: the village rather than the station
     if chosen[0].type == "village":
         return None
     return chosen[0]

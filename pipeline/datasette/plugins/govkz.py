@@ -72,7 +72,7 @@ def extra_css_urls(datasette: Any) -> list[str]:
 
 def _css() -> str:
     marks = "\n".join(
-        f'mark.fact-{label}, .legend .fact-{label} {{ background: {color}; }}'
+        f"mark.fact-{label}, .legend .fact-{label} {{ background: {color}; }}"
         for label, color in LABEL_COLORS.items()
     )
     return (
