@@ -22,25 +22,34 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models.facts import FACT_ADAPTER  # noqa: E402
-from models.release import Extractor, Release  # noqa: E402
-from pipeline.index import connect, index_records, optimize_index  # noqa: E402
-from pipeline.search import SearchFilters, search  # noqa: E402
+from models.facts import FACT_ADAPTER
+from models.release import Extractor, Release
+from pipeline.index import connect, index_records, optimize_index
+from pipeline.search import SearchFilters, search
 
-RU_SYL = ["ка", "ра", "ло", "ни", "ст", "ов", "ен", "ма", "ти", "ру", "за", "пе", "ко", "ди", "ал"]
-KK_SYL = ["қа", "ғы", "өр", "ұл", "үй", "ің", "ба", "та", "лы", "сы", "әк", "ер", "те", "да", "ме"]
-EN_SYL = ["ta", "ro", "ni", "ka", "st", "en", "ma", "ti", "ru", "za", "pe", "ko", "di", "al", "ex"]
+ALPHABETS = {  # (consonants, vowels) per language
+    "ru": ("бвгджзклмнпрстфхцчшщ", "аеиоуыэюя"),
+    "kk": ("бвгджзклмнпрстшқғңһ", "аеиоуыәөұүі"),
+    "en": ("bcdfghjklmnprstvwz", "aeiouy"),
+}
 VIOLATIONS = ["bribery", "embezzlement", "fraud", "abuse_of_office", "negligence",
               "procurement", "labor_law", "budget_misuse", "land", "construction"]  # fmt: skip
 TZ = dt.timezone(dt.timedelta(hours=5))
 EXTRACTOR = Extractor(name="bench", version="0")
-CYR2LAT = str.maketrans(
-    "абвгдезиклмнопрстуфхыэөқғұүіәң", "abvgdeziklmnoprstufhyeokguuian"
-)
+CYR2LAT = str.maketrans("абвгдезиклмнопрстуфхыэөқғұүіәң", "abvgdeziklmnoprstufhyeokguuian")
 
 
-def make_vocab(rng: random.Random, syl: list[str], n: int) -> list[str]:
-    return ["".join(rng.choice(syl) for _ in range(rng.randint(2, 4))) for _ in range(n)]
+def make_vocab(rng: random.Random, lang: str, n: int) -> list[str]:
+    """n distinct pseudo-words of 2-5 syllables: prefixes are shared about as in real text."""
+    cons, vows = ALPHABETS[lang]
+    words: dict[str, None] = {}
+    while len(words) < n:
+        w = "".join(
+            rng.choice(cons) + rng.choice(vows) + (rng.choice(cons) if rng.random() < 0.3 else "")
+            for _ in range(rng.randint(2, 5))
+        )
+        words[w] = None
+    return list(words)
 
 
 class Corpus:
@@ -49,18 +58,18 @@ class Corpus:
     def __init__(self, seed: int = 7) -> None:
         rng = random.Random(seed)
         self.vocab = {
-            "ru": make_vocab(rng, RU_SYL, 30_000),
-            "kk": make_vocab(rng, KK_SYL, 30_000),
-            "en": make_vocab(rng, EN_SYL, 30_000),
+            "ru": make_vocab(rng, "ru", 30_000),
+            "kk": make_vocab(rng, "kk", 30_000),
+            "en": make_vocab(rng, "en", 30_000),
         }
         weights = [1.0 / (i + 1) for i in range(30_000)]
         total = sum(weights)
         self.cum = list(_accumulate([w / total for w in weights]))
         # Kazakh-script enterprise/district names; English versions are their folding.
         self.enterprises = [f"{w.capitalize()} {v.capitalize()}" for w, v in
-                            zip(make_vocab(rng, KK_SYL, 5_000), make_vocab(rng, KK_SYL, 5_000),
+                            zip(make_vocab(rng, "kk", 5_000), make_vocab(rng, "kk", 5_000),
                                 strict=True)]  # fmt: skip
-        self.districts = [w.capitalize() for w in make_vocab(rng, RU_SYL, 400)]
+        self.districts = [w.capitalize() for w in make_vocab(rng, "ru", 400)]
         self.entities = [f"entity-{i}" for i in range(60)]
 
     def words(self, rng: random.Random, lang: str, k: int) -> list[str]:
@@ -127,7 +136,10 @@ def releases(corpus: Corpus, n: int, seed: int = 11) -> Iterator[Release]:
                 ("DISTRICT", f"{dist_name} district", {"kato": None, "name_ru": f"{dist} район"}),
                 ("DEADLINE", deadline.isoformat(), {"value": deadline, "precision": "day"}),
                 ("MONEY", f"{int(amount)} KZT", {"amount": amount, "currency": "KZT"}),
-                *[("VIOLATION", pieces[0].split()[k], {"violation": v}) for k, v in enumerate(viol)],
+                *[
+                    ("VIOLATION", pieces[0].split()[k], {"violation": v})
+                    for k, v in enumerate(viol)
+                ],
             ]:
                 s, e = at(span)
                 facts.append(
@@ -149,16 +161,10 @@ def releases(corpus: Corpus, n: int, seed: int = 11) -> Iterator[Release]:
             )
 
 
-def query_mix(corpus: Corpus, rng: random.Random) -> list[tuple[str, Callable[[], object]]]:
-    """(kind, thunk) pairs; thunks are bound to a connection later."""
-    raise NotImplementedError  # replaced by build_queries (kept for clarity of the structure)
-
-
 def build_queries(
     corpus: Corpus, conn: object, count: int, seed: int = 5
 ) -> list[tuple[str, Callable[[], object]]]:
     rng = random.Random(seed)
-    kinds: list[tuple[str, Callable[[], tuple[str, SearchFilters]]]] = []
 
     def mid_word(lang: str) -> str:
         return corpus.vocab[lang][rng.randint(200, 5000)]
@@ -166,17 +172,52 @@ def build_queries(
     def rare_word(lang: str) -> str:
         return corpus.vocab[lang][rng.randint(5000, 29_999)]
 
-    kinds = [
+    kinds: list[tuple[str, Callable[[], tuple[str, SearchFilters]]]] = [
         ("text: rare word", lambda: (rare_word(rng.choice(["ru", "kk", "en"])), SearchFilters())),
         ("text: two mid words", lambda: (f"{mid_word('ru')} {mid_word('ru')}", SearchFilters())),
-        ("text: enterprise, Latin", lambda: (latin(rng.choice(corpus.enterprises)), SearchFilters())),
+        (
+            "text: enterprise, Latin",
+            lambda: (latin(rng.choice(corpus.enterprises)), SearchFilters()),
+        ),
         ("text: enterprise, Kazakh", lambda: (rng.choice(corpus.enterprises), SearchFilters())),
         ("text: common word", lambda: (corpus.vocab["ru"][rng.randint(0, 20)], SearchFilters())),
-        ("filter: district (Latin)", lambda: ("", SearchFilters(district=latin(rng.choice(corpus.districts))))),  # noqa: E501
-        ("filter: violation + since", lambda: ("", SearchFilters(violation=rng.choice(VIOLATIONS), since=dt.date(2024, rng.randint(1, 12), 1)))),  # noqa: E501
-        ("filter: deadline range", lambda: ("", SearchFilters(deadline_from=dt.date(2025, 1, 1), deadline_to=dt.date(2025, 1, rng.randint(2, 28))))),  # noqa: E501
-        ("text + violation + lang", lambda: (mid_word("kk"), SearchFilters(violation=rng.choice(VIOLATIONS), lang=["kk"]))),  # noqa: E501
-        ("enterprise filter + violation", lambda: ("", SearchFilters(enterprise=latin(rng.choice(corpus.enterprises)), violation=rng.choice(VIOLATIONS)))),  # noqa: E501
+        (
+            "filter: district (Latin)",
+            lambda: ("", SearchFilters(district=latin(rng.choice(corpus.districts)))),
+        ),
+        (
+            "filter: violation + since",
+            lambda: (
+                "",
+                SearchFilters(
+                    violation=rng.choice(VIOLATIONS), since=dt.date(2024, rng.randint(1, 12), 1)
+                ),
+            ),
+        ),
+        (
+            "filter: deadline range",
+            lambda: (
+                "",
+                SearchFilters(
+                    deadline_from=dt.date(2025, 1, 1),
+                    deadline_to=dt.date(2025, 1, rng.randint(2, 28)),
+                ),
+            ),
+        ),
+        (
+            "text + violation + lang",
+            lambda: (mid_word("kk"), SearchFilters(violation=rng.choice(VIOLATIONS), lang=["kk"])),
+        ),
+        (
+            "enterprise filter + violation",
+            lambda: (
+                "",
+                SearchFilters(
+                    enterprise=latin(rng.choice(corpus.enterprises)),
+                    violation=rng.choice(VIOLATIONS),
+                ),
+            ),
+        ),
     ]
     out: list[tuple[str, Callable[[], object]]] = []
     for i in range(count):
@@ -188,7 +229,7 @@ def build_queries(
 
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
 def main() -> None:
@@ -225,26 +266,29 @@ def main() -> None:
     queries = build_queries(corpus, conn2, args.queries)
     for _, q in queries[:20]:  # warm the page cache
         q()
-    by_kind: dict[str, list[float]] = {}
+    # Wall time is what a user waits; CPU time (SQLite runs in-process) is the same work
+    # without the time spent waiting for a core, which matters on a shared 2-core machine.
+    by_kind: dict[str, list[tuple[float, float]]] = {}
     hits_by_kind: dict[str, int] = {}
     for kind, q in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         res = q()
-        ms = (time.perf_counter() - t) * 1000
-        by_kind.setdefault(kind, []).append(ms)
+        wall, cpu = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
+        by_kind.setdefault(kind, []).append((wall, cpu))
         hits_by_kind[kind] = hits_by_kind.get(kind, 0) + len(res)  # type: ignore[arg-type]
-    allms = [x for xs in by_kind.values() for x in xs]
-    print(f"{'kind':34} {'n':>4} {'hits':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for kind, xs in by_kind.items():
-        avg_hits = hits_by_kind[kind] / len(xs)
-        print(
-            f"{kind:34} {len(xs):4d} {avg_hits:5.1f} {statistics.median(xs):8.2f} "
-            f"{pct(xs, 95):8.2f} {max(xs):8.2f}"
-        )
     print(
-        f"{'ALL':34} {len(allms):4d} {'':5} {statistics.median(allms):8.2f} "
-        f"{pct(allms, 95):8.2f} {max(allms):8.2f}"
+        f"{'kind':30} {'n':>4} {'hits':>5} {'wall p50':>9} {'p95':>7} {'max':>7} "
+        f"{'cpu p50':>8} {'p95':>7}"
     )
+    rows = [*by_kind.items(), ("ALL", [x for xs in by_kind.values() for x in xs])]
+    for kind, xs in rows:
+        walls, cpus = [w for w, _ in xs], [c for _, c in xs]
+        avg_hits = f"{sum(hits_by_kind.values()) / len(xs) if kind == 'ALL' else hits_by_kind[kind] / len(xs):5.1f}"  # noqa: E501
+        print(
+            f"{kind:30} {len(xs):4d} {avg_hits} {statistics.median(walls):9.2f} "
+            f"{pct(walls, 95):7.2f} {max(walls):7.2f} {statistics.median(cpus):8.2f} "
+            f"{pct(cpus, 95):7.2f}"
+        )
 
 
 if __name__ == "__main__":

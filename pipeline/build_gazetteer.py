@@ -32,8 +32,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 import spacy
+import srsly
 
 from pipeline import lang_kk as _lang_kk  # noqa: F401  (registers "kk")
 from pipeline.components.base import default_patterns_path, read_rows
@@ -75,8 +75,21 @@ def ru_adj_forms(adj: str) -> set[str]:
                 break
         else:
             return {adj}
-    ends = (i + "й", "ой", "ого", "ому", i + "м", "ом", "ая", "ую", "ою", "ое",
-            i + "е", i + "х", i + "ми")
+    ends = (
+        i + "й",
+        "ой",
+        "ого",
+        "ому",
+        i + "м",
+        "ом",
+        "ая",
+        "ую",
+        "ою",
+        "ое",
+        i + "е",
+        i + "х",
+        i + "ми",
+    )
     return {stem + e for e in ends}
 
 
@@ -92,9 +105,14 @@ def ru_noun_forms(name: str) -> set[str]:
         pass
     elif low.endswith(("ое", "ее")):
         stem = word[:-2]
-        forms |= {stem + e for e in (("ого", "ому", "ым", "ом") if low[-2] == "о" else ("его", "ему", "им", "ем"))}
+        forms |= {
+            stem + e
+            for e in (("ого", "ому", "ым", "ом") if low[-2] == "о" else ("его", "ему", "им", "ем"))
+        }
     elif low.endswith(("ый", "ий")) and len(low) > 4:
-        forms |= {f for f in ru_adj_forms(word) if f.lower().endswith(("ого", "ому", "ым", "им", "ом"))}
+        forms |= {
+            f for f in ru_adj_forms(word) if f.lower().endswith(("ого", "ому", "ым", "им", "ом"))
+        }
     elif low.endswith("й"):
         stem = word[:-1]
         forms |= {stem + e for e in ("я", "ю", "ем", "е")}
@@ -119,7 +137,7 @@ def ru_noun_forms(name: str) -> set[str]:
 
 
 def ru_adj_of_noun(name: str) -> str | None:
-    """"Самар" → "Самарский", "Жаңасемей" → "Жаңасемейский" (older adjective district names)."""
+    """ "Самар" → "Самарский", "Жаңасемей" → "Жаңасемейский" (older adjective district names)."""
     if " " in name or "-" in name or len(name) < 3:
         return None
     low = name.lower()
@@ -167,16 +185,56 @@ def kk_forms(name: str, suffixes: dict[str, list[str]]) -> set[str]:
 # Transliteration (Cyrillic → Latin), several spellings per name.
 
 TRANSLIT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
-    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya", "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
-    "һ": "h", "і": "i",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "yo",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "ә": "a",
+    "ғ": "g",
+    "қ": "k",
+    "ң": "n",
+    "ө": "o",
+    "ұ": "u",
+    "ү": "u",
+    "һ": "h",
+    "і": "i",
 }
 ALTERNATIVES = {"й": ("y", "i"), "х": ("kh", "h"), "ё": ("yo", "e"), "і": ("i", "y")}
-FINAL = {"ий": ("y", "iy", "ii", "i"), "ый": ("y", "yi", "iy"), "ой": ("oy", "oi"),
-         "ия": ("iya", "ya", "ia")}
+FINAL = {
+    "ий": ("y", "iy", "ii", "i"),
+    "ый": ("y", "yi", "iy"),
+    "ой": ("oy", "oi"),
+    "ия": ("iya", "ya", "ia"),
+}
 MAX_VARIANTS = 12
 
 
@@ -217,12 +275,11 @@ def en_variants(name: str) -> set[str]:
         forms.add(latin)
         if "-" in latin:
             forms.add(latin.replace("-", " "))
-            forms.add(latin.replace("-", ""))
     return {f for f in forms if f.strip()}
 
 
 def en_adj_forms(adj: str) -> set[str]:
-    """"Глубоковский" → "glubokovsky", "glubokovskiy", "glubokovskii"."""
+    """ "Глубоковский" → "glubokovsky", "glubokovskiy", "glubokovskii"."""
     low = adj.lower()
     if not low.endswith(("ский", "цкий", "ская", "ское")):
         return set()
@@ -244,7 +301,7 @@ def plain(name: str) -> str:
     name = KK_SUFFIX.sub("", name)
     name = RU_PREFIX.sub("", name)
     name = VILLAGE_PREFIX.sub("", name)
-    return name.strip(" «»\"")
+    return name.strip(' «»"')
 
 
 def named_after(name: str) -> set[str]:
@@ -261,6 +318,11 @@ def named_after(name: str) -> set[str]:
     stripped = INITIALS.sub("", name)
     if stripped and stripped != name:
         out.add(stripped)
+    for variant in list(out):
+        # "Беимбета Майлина" (genitive after "район имени") → "Беимбет Майлин"
+        words = variant.split()
+        if len(words) >= 2 and all(re.search(r"[бвгдзклмнпрстф]а$", w) for w in words):
+            out.add(" ".join(w[:-1] for w in words))
     return {o for o in out if len(o) > 1}
 
 
@@ -316,8 +378,9 @@ def read_kato(kato_dir: Path) -> list[dict[str, str]]:
     return rows
 
 
-def surface_forms(names: dict[str, set[str]], ptype: str, suffixes: dict[str, list[str]]
-                  ) -> dict[str, dict[str, set[str]]]:
+def surface_forms(
+    names: dict[str, set[str]], ptype: str, suffixes: dict[str, list[str]]
+) -> dict[str, dict[str, set[str]]]:
     """lang → kind → surface forms (not yet tokenized)."""
     declines = ptype in ("rcity", "city", "village")
     ru_name: set[str] = set()
@@ -372,7 +435,9 @@ def kk_suffixes() -> dict[str, list[str]]:
     return out
 
 
-def build(kato_dir: Path = KATO_DIR) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+def build(
+    kato_dir: Path = KATO_DIR,
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """(place rows, lang → form rows), deterministic (sorted)."""
     suffixes = kk_suffixes()
     tok = Tokenizers()
@@ -381,13 +446,21 @@ def build(kato_dir: Path = KATO_DIR) -> tuple[list[dict[str, Any]], dict[str, li
     for row in read_kato(kato_dir):
         ptype = place_type(row)
         names = names_of(row, ptype)
-        plain_ru = sorted(names["ru_noun"] - names["kk_noun"] or names["ru_noun"] or names["kk_noun"],
-                          key=lambda n: (len(n), n))
-        places.append({
-            "kato": row["kato_code"], "type": ptype, "parent": row["parent_code"],
-            "name_ru": _clean(row["name_ru"]),
-            "plain_ru": plain(row["name_ru"]) if ptype == "village" else (plain_ru[0] if plain_ru else ""),
-        })
+        plain_ru = sorted(
+            names["ru_noun"] - names["kk_noun"] or names["ru_noun"] or names["kk_noun"],
+            key=lambda n: (len(n), n),
+        )
+        places.append(
+            {
+                "kato": row["kato_code"],
+                "type": ptype,
+                "parent": row["parent_code"],
+                "name_ru": _clean(row["name_ru"]),
+                "plain_ru": plain(row["name_ru"])
+                if ptype == "village"
+                else (plain_ru[0] if plain_ru else ""),
+            }
+        )
         for lang, kinds in surface_forms(names, ptype, suffixes).items():
             for kind, texts in kinds.items():
                 toks = sorted({tok.tokens(lang, t) for t in texts if len(t) >= MIN_NAME} - {""})
@@ -399,7 +472,9 @@ def build(kato_dir: Path = KATO_DIR) -> tuple[list[dict[str, Any]], dict[str, li
     return places, forms
 
 
-def write(out_dir: Path, places: list[dict[str, Any]], forms: dict[str, list[dict[str, Any]]]) -> None:
+def write(
+    out_dir: Path, places: list[dict[str, Any]], forms: dict[str, list[dict[str, Any]]]
+) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     srsly.write_jsonl(gazetteer_path(None, out_dir), places)
     for lang, rows in forms.items():
@@ -413,7 +488,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     args = parser.parse_args(list(argv) if argv is not None else None)
     places, forms = build(args.kato)
     write(args.out, places, forms)
-    counts = ", ".join(f"{lang}: {sum(len(r['forms']) for r in rows)} forms" for lang, rows in forms.items())
+    counts = ", ".join(
+        f"{lang}: {sum(len(r['forms']) for r in rows)} forms" for lang, rows in forms.items()
+    )
     print(f"{len(places)} places; {counts} → {args.out}")
 
 

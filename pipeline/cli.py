@@ -266,26 +266,55 @@ def run(
 
 
 def _batch_run(config_path: Path, base_url: str | None) -> int:
+    """`govkz run --config`: exit 0 ok, 1 failed, 3 partial, 4 locked, 5 config error."""
     from .batch import BatchRun, CorpusLocked
+    from .logs import JsonFormatter
     from .run_config import ConfigError, load_config
 
+    json_logs = any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers)
     try:
         config = load_config(config_path)
+        if base_url:
+            config.base_url = base_url.rstrip("/")
     except ConfigError as err:
-        print(f"govkz: config error: {err}", file=sys.stderr)
+        log.error("config error: %s", err, extra={"config": str(config_path)})
         return EXIT_CONFIG
-    if base_url:
-        config.base_url = base_url
+    batch = BatchRun(config, progress=is_terminal() and not json_logs)
     try:
-        report = BatchRun(config, progress=is_terminal()).execute()
+        report = batch.execute()
     except CorpusLocked as err:
-        print(f"govkz: {err}", file=sys.stderr)
+        log.error("%s", err, extra={"corpus": str(config.output)})
         return EXIT_LOCKED
-    _print_run_report(report)
+    except Exception as err:
+        log.exception(
+            "run failed: %s", err, extra={"corpus": str(config.output), "run_id": batch.run_id}
+        )
+        return EXIT_FAILURE
+    _print_run_report(report, batch.report_path)
     return {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(report.outcome, EXIT_FAILURE)
 
 
-def _print_run_report(report: Any) -> None:
+def _print_run_report(report: Any, report_path: Path | None = None) -> None:
+    """A table on a terminal; with JSON logs the "run finished" event already says it all,
+    plus one "failed" event per failed stream so a log reader sees what failed."""
+    for s in report.streams:
+        if s.outcome != "ok":
+            log.warning(
+                "stream %s: %s/%s",
+                s.outcome,
+                s.entity,
+                s.lang,
+                extra={
+                    "entity": s.entity,
+                    "lang": s.lang,
+                    "outcome": s.outcome,
+                    "error": s.error or (s.errors[0] if s.errors else None),
+                },
+            )
+    from .logs import JsonFormatter
+
+    if any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers):
+        return
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -298,6 +327,7 @@ def _print_run_report(report: Any) -> None:
         "new",
         "updated",
         "failed",
+        "facts",
         "requests",
         "retries",
         "s",
@@ -312,12 +342,16 @@ def _print_run_report(report: Any) -> None:
             str(s.new),
             str(s.updated),
             str(s.failed),
+            str(sum(s.facts.values())),
             str(s.requests),
             str(s.retries),
             f"{s.seconds:.1f}",
             s.outcome if not s.error else f"{s.outcome}: {escape(s.error[:120])}",
         )
-    Console(stderr=True).print(table)
+    console = Console(stderr=True)
+    console.print(table)
+    if report_path is not None:
+        console.print(f"report: {escape(str(report_path))}")
 
 
 @app.command()
@@ -336,7 +370,7 @@ def status(
     try:
         cfg = load_config(config)
     except ConfigError as err:
-        print(f"govkz: config error: {err}", file=sys.stderr)
+        log.error("config error: %s", err, extra={"config": str(config)})
         raise typer.Exit(EXIT_CONFIG) from err
     state_path = corpus_paths(cfg.output)["state"]
     if not state_path.exists():
@@ -344,10 +378,25 @@ def status(
         return
     state = RunState(state_path)
     try:
+        rows = {(s.entity, s.lang): s for s in state.status()}
         table = Table(title=f"corpus {cfg.output}")
-        for col in ("entity", "lang", "last run", "outcome", "finished", "watermark", "releases"):
+        for col in (
+            "entity",
+            "lang",
+            "last run",
+            "outcome",
+            "finished",
+            "watermark",
+            "releases",
+            "superseded",
+        ):
             table.add_column(col)
-        for s in state.status():
+        configured = [(e, lang) for e in cfg.entities for lang in cfg.languages]
+        for key in configured + sorted(set(rows) - set(configured)):
+            s = rows.get(key)
+            if s is None:
+                table.add_row(escape(key[0]), key[1], "-", "never run", "-", "-", "0", "0")
+                continue
             outcome = s.last_outcome or "-"
             if s.last_error:
                 outcome += f": {s.last_error[:80]}"
@@ -359,14 +408,16 @@ def status(
                 s.last_finished_at or "-",
                 s.watermark or "-",
                 str(s.releases),
+                str(s.superseded),
             )
-        console = Console()
+        console = Console(width=200) if not sys.stdout.isatty() else Console()
         console.print(table)
         current, superseded = state.corpus_size()
         console.print(f"{current} current record versions, {superseded} superseded")
-        for run_id, started, finished, outcome in state.last_runs():
+        for r in state.last_runs():
             console.print(
-                f"run {run_id}: {outcome} (started {started}, finished {finished or '-'})"
+                f"run {r.run_id}: {r.outcome} (started {r.started_at}, "
+                f"finished {r.finished_at or '-'}) {escape(r.report_path or '')}"
             )
     finally:
         state.close()
@@ -386,11 +437,16 @@ def entities(
     from scrapers.entities import check_entities, load_entities
 
     rows = [e for e in load_entities() if kind is None or e["kind"] == kind]
+    if not rows:
+        kinds = sorted({e["kind"] for e in load_entities()})
+        raise typer.BadParameter(f"no entity of kind {kind!r}; kinds: {', '.join(kinds)}")
     results = asyncio.run(check_entities(base_url, [e["slug"] for e in rows])) if check else {}
     for e in rows:
         mark = "verified" if e["verified"] else "unverified"
         probe = f"  [{results[e['slug']]}]" if e["slug"] in results else ""
         print(f"{e['slug']:<28} {e['kind']:<15} {mark:<11} {e['name_en']}{probe}")
+    if check and any(r.startswith("error") for r in results.values()):
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command("replay-server")

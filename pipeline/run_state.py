@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS runs (
     started_at  TEXT NOT NULL,
     finished_at TEXT,
     outcome     TEXT NOT NULL DEFAULT 'running',
-    report_path TEXT
+    report_path TEXT,
+    error       TEXT
 );
 CREATE TABLE IF NOT EXISTS streams (
     entity           TEXT NOT NULL,
@@ -43,15 +44,23 @@ CREATE TABLE IF NOT EXISTS releases (
     superseded      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (entity, news_id, lang, version)
 );
+CREATE INDEX IF NOT EXISTS releases_segment ON releases(segment);
 CREATE TABLE IF NOT EXISTS segments (
     name         TEXT PRIMARY KEY,
     run_id       TEXT NOT NULL,
     entity       TEXT NOT NULL,
     lang         TEXT NOT NULL,
     records      INTEGER NOT NULL,
-    committed_at TEXT NOT NULL
+    committed_at TEXT NOT NULL,
+    indexed_at   TEXT
 );
 """
+
+# Columns added after the first schema; an older database gains them on open.
+_ADDED_COLUMNS = {
+    "runs": {"error": "TEXT"},
+    "segments": {"indexed_at": "TEXT"},
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class StreamStatus:
+    """One entity and language as `govkz status` shows it."""
+
     entity: str
     lang: str
     watermark: str | None
@@ -74,6 +85,25 @@ class StreamStatus:
     last_finished_at: str | None
     last_error: str | None
     releases: int
+    superseded: int
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run_id: str
+    started_at: str
+    finished_at: str | None
+    outcome: str
+    report_path: str | None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    version: int
+    content_sha256: str
+    segment: str
+    run_id: str
+    superseded: bool
 
 
 def _now() -> str:
@@ -87,9 +117,18 @@ class RunState:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None)  # explicit transactions
+        self.db.execute("PRAGMA busy_timeout=10000")
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA synchronous=FULL")  # a commit survives a power cut
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        for table, columns in _ADDED_COLUMNS.items():
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            for column, decl in columns.items():
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def close(self) -> None:
         self.db.close()
@@ -109,21 +148,32 @@ class RunState:
         with self.transaction() as db:
             db.execute("INSERT INTO runs(run_id, started_at) VALUES (?, ?)", (run_id, _now()))
 
-    def finish_run(self, run_id: str, outcome: str, report_path: str | None) -> None:
+    def finish_run(
+        self, run_id: str, outcome: str, report_path: str | None, error: str | None = None
+    ) -> None:
         with self.transaction() as db:
             db.execute(
-                "UPDATE runs SET finished_at=?, outcome=?, report_path=? WHERE run_id=?",
-                (_now(), outcome, report_path, run_id),
+                "UPDATE runs SET finished_at=?, outcome=?, report_path=?, error=? WHERE run_id=?",
+                (_now(), outcome, report_path, error, run_id),
             )
 
-    def last_runs(self, limit: int = 5) -> list[tuple[str, str, str | None, str]]:
-        return list(
-            self.db.execute(
-                "SELECT run_id, started_at, finished_at, outcome FROM runs "
-                "ORDER BY started_at DESC, run_id DESC LIMIT ?",
-                (limit,),
+    def close_crashed_runs(self) -> list[str]:
+        """Runs still marked running when the lock is free died without finishing."""
+        with self.transaction() as db:
+            ids = [r[0] for r in db.execute("SELECT run_id FROM runs WHERE outcome='running'")]
+            db.execute(
+                "UPDATE runs SET outcome='crashed', error='process ended before the run "
+                "finished; its committed segments were kept' WHERE outcome='running'"
             )
+        return ids
+
+    def last_runs(self, limit: int = 5) -> list[RunRow]:
+        rows = self.db.execute(
+            "SELECT run_id, started_at, finished_at, outcome, report_path FROM runs "
+            "ORDER BY run_id DESC LIMIT ?",
+            (limit,),
         )
+        return [RunRow(*row) for row in rows]
 
     # -- releases ----------------------------------------------------------------------
     def current(self, entity: str, news_id: int, lang: str) -> tuple[int, str] | None:
@@ -134,6 +184,15 @@ class RunState:
             (entity, news_id, lang),
         ).fetchone()
         return (int(row[0]), str(row[1])) if row else None
+
+    def versions(self, entity: str, news_id: int, lang: str) -> list[VersionRow]:
+        """Every committed version of a release-language, oldest first."""
+        rows = self.db.execute(
+            "SELECT version, content_sha256, segment, run_id, superseded FROM releases "
+            "WHERE entity=? AND news_id=? AND lang=? ORDER BY version",
+            (entity, news_id, lang),
+        )
+        return [VersionRow(int(v), str(h), str(s), str(r), bool(x)) for v, h, s, r, x in rows]
 
     def watermark(self, entity: str, lang: str) -> str | None:
         row = self.db.execute(
@@ -181,6 +240,22 @@ class RunState:
     def committed_segments(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT name FROM segments")}
 
+    def unindexed_segments(self) -> list[str]:
+        """Committed segments not yet added to the search index, in commit order."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT name FROM segments WHERE indexed_at IS NULL ORDER BY committed_at, name"
+            )
+        ]
+
+    def mark_indexed(self, names: Iterable[str]) -> None:
+        now = _now()
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE segments SET indexed_at=? WHERE name=?", [(now, n) for n in names]
+            )
+
     def finish_stream(
         self,
         run_id: str,
@@ -191,7 +266,7 @@ class RunState:
         watermark: str | None,
         error: str | None,
     ) -> None:
-        """Close one entity/language of a run; the watermark only moves forward on success."""
+        """Close one entity/language of a run; the watermark only moves forward."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO streams(entity, lang) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -214,7 +289,9 @@ class RunState:
             "SELECT s.entity, s.lang, s.watermark, s.last_run_id, s.last_outcome, "
             "s.last_finished_at, s.last_error, "
             "(SELECT COUNT(*) FROM releases r WHERE r.entity=s.entity AND r.lang=s.lang "
-            " AND r.superseded=0) FROM streams s ORDER BY s.entity, s.lang"
+            " AND r.superseded=0), "
+            "(SELECT COUNT(*) FROM releases r WHERE r.entity=s.entity AND r.lang=s.lang "
+            " AND r.superseded=1) FROM streams s ORDER BY s.entity, s.lang"
         )
         return [StreamStatus(*row) for row in rows]
 

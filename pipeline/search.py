@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -38,6 +39,9 @@ _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # Fact filters matched through facts_fts (script-insensitive, word-prefix).
+# A text query matching more documents than this ranks only the most recently indexed ones.
+RANK_WINDOW = 5000
+
 TEXT_FILTERS: dict[str, str] = {
     "district": "DISTRICT",
     "region": "REGION",
@@ -246,27 +250,59 @@ def split_marked(marked: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), spans
 
 
+def _aligned_spans(text: str, text_fold: str | None) -> list[tuple[int, int, str]]:
+    """Word spans of ``text`` with their folded keys, read off the stored folded shadow.
+
+    The fold maps each word to one word, so the i-th word of the shadow is the key of the i-th
+    word of the text; if the counts ever differ we fold again instead.
+    """
+    if text_fold:
+        words = list(_WORD.finditer(text))
+        keys = _WORD.findall(text_fold)
+        if len(words) == len(keys):
+            return [(m.start(), m.end(), k) for m, k in zip(words, keys, strict=True)]
+    return word_spans(text)
+
+
 def fold_snippet(
-    text: str, terms: list[tuple[list[str], bool]], width: int = 24
+    text: str,
+    terms: list[tuple[list[str], bool]],
+    width: int = 24,
+    text_fold: str | None = None,
 ) -> tuple[str, list[tuple[int, int]]]:
     """A window of ``width`` words around the first script-folded match, with match offsets.
 
-    Used when FTS5's snippet() found nothing to mark because the match was in another script.
+    Used when FTS5's snippet() is not asked (large match sets, where it costs ~1 ms a hit) or
+    found nothing to mark because the match was in another script.
     """
-    spans = word_spans(text)
+    if not terms:
+        # nothing to find: the start of the body (the title is shown on its own)
+        body = text.find("\n\n")
+        rest = text[body + 2 :] if body >= 0 else text
+        cut = rest[: width * 9]
+        if len(cut) < len(rest):
+            cut = cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
+        return cut, []
+    spans = _aligned_spans(text, text_fold)
     if not spans:
         return "", []
+    keys = [sp[2] for sp in spans]
     hits: list[int] = []
-    for i in range(len(spans)):
-        for words, prefix in terms:
-            n = len(words)
-            if i + n > len(spans):
+    for words, prefix in terms:
+        first, n = words[0], len(words)
+        if n == 1:
+            if prefix:
+                hits.extend(i for i, k in enumerate(keys) if k.startswith(first))
+            else:
+                hits.extend(i for i, k in enumerate(keys) if k == first)
+            continue
+        for i, k in enumerate(keys[: len(keys) - n + 1]):
+            if k != first or keys[i + 1 : i + n - 1] != words[1:-1]:
                 continue
-            last = spans[i + n - 1][2]
-            if all(spans[i + k][2] == words[k] for k in range(n - 1)) and (
-                last.startswith(words[-1]) if prefix else last == words[-1]
-            ):
+            last = keys[i + n - 1]
+            if last.startswith(words[-1]) if prefix else last == words[-1]:
                 hits.extend(range(i, i + n))
+    hits.sort()
     if not hits:
         # nothing to show around: the start of the body (the title is shown on its own)
         body = text.find("\n\n")
@@ -342,8 +378,30 @@ def _open(index: sqlite3.Connection | Path | str) -> tuple[sqlite3.Connection, b
     return conn, True
 
 
-def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any], list[tuple[str, str]]]:
-    """WHERE clauses on ``r`` (releases) + params + (label, facts_fts query) for flagging."""
+@dataclass
+class _FactCond:
+    """A condition on ``facts`` rows; a release passes if one of its facts meets it."""
+
+    sql: str
+    params: list[Any]
+
+    def as_in(self) -> tuple[str, list[Any]]:
+        # narrow filters: the planner starts from the few matching facts
+        return f"r.release_id IN (SELECT release_id FROM facts WHERE {self.sql})", self.params
+
+    def as_exists(self) -> tuple[str, list[Any]]:
+        # broad filters: probed per candidate release, so a date-ordered scan can stop early
+        return (
+            f"EXISTS (SELECT 1 FROM facts WHERE facts.release_id = r.release_id AND {self.sql})",
+            self.params,
+        )
+
+
+def _filter_sql(
+    f: SearchFilters,
+) -> tuple[list[_FactCond], list[str], list[Any], list[tuple[str, str]]]:
+    """Fact conditions, WHERE clauses on ``r`` (releases) + their params, text filters."""
+    conds: list[_FactCond] = []
     where: list[str] = []
     params: list[Any] = []
     text_filters: list[tuple[str, str]] = []
@@ -352,45 +410,44 @@ def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any], list[tuple[str,
         if value:
             q = facts_fts_query(value)
             text_filters.append((label, value))
-            where.append(
-                "r.release_id IN (SELECT release_id FROM facts WHERE label = ? AND fact_id IN "
-                "(SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?))"
+            conds.append(
+                _FactCond(
+                    "label = ? AND fact_id IN "
+                    "(SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)",
+                    [label, q],
+                )
             )
-            params += [label, q]
     if f.legal_form:
-        where.append(
-            "r.release_id IN (SELECT release_id FROM facts WHERE label = 'ENTERPRISE' "
-            "AND legal_form = ?)"
-        )
-        params.append(f.legal_form.upper())
+        conds.append(_FactCond("label = 'ENTERPRISE' AND legal_form = ?", [f.legal_form.upper()]))
     if f.violation:
         v = f.violation.strip().lower()
         if v not in {x.value for x in Violation}:
             known = ", ".join(x.value for x in Violation)
             raise SearchError(f"unknown violation {f.violation!r}; one of: {known}")
-        where.append("r.release_id IN (SELECT release_id FROM facts WHERE violation = ?)")
-        params.append(v)
+        conds.append(_FactCond("violation = ?", [v]))
     if f.deadline_from or f.deadline_to:
         cond = ["label = 'DEADLINE'"]
+        cparams: list[Any] = []
         if f.deadline_from:
             cond.append("deadline >= ?")
-            params.append(f.deadline_from.isoformat())
+            cparams.append(f.deadline_from.isoformat())
         if f.deadline_to:
             cond.append("deadline <= ?")
-            params.append(f.deadline_to.isoformat())
-        where.append(f"r.release_id IN (SELECT release_id FROM facts WHERE {' AND '.join(cond)})")
+            cparams.append(f.deadline_to.isoformat())
+        conds.append(_FactCond(" AND ".join(cond), cparams))
     if f.money_min is not None or f.money_max is not None or f.currency:
         cond = ["label = 'MONEY'"]
+        cparams = []
         if f.money_min is not None:
             cond.append("amount >= ?")
-            params.append(f.money_min)
+            cparams.append(f.money_min)
         if f.money_max is not None:
             cond.append("amount <= ?")
-            params.append(f.money_max)
+            cparams.append(f.money_max)
         if f.currency:
             cond.append("currency = ?")
-            params.append(f.currency.upper())
-        where.append(f"r.release_id IN (SELECT release_id FROM facts WHERE {' AND '.join(cond)})")
+            cparams.append(f.currency.upper())
+        conds.append(_FactCond(" AND ".join(cond), cparams))
     if f.lang:
         langs = [x.strip() for item in f.lang for x in item.split(",") if x.strip()]
         where.append(f"r.lang IN ({', '.join('?' for _ in langs)})")
@@ -399,12 +456,36 @@ def _filter_sql(f: SearchFilters) -> tuple[list[str], list[Any], list[tuple[str,
         where.append("r.entity = ?")
         params.append(f.entity)
     if f.since:
-        where.append("r.published_date >= ?")
+        where.append("r.published_at >= ?")  # ISO text: a date sorts before its times
         params.append(f.since.isoformat())
     if f.until:
-        where.append("r.published_date <= ?")
-        params.append(f.until.isoformat())
-    return where, params, text_filters
+        where.append("r.published_at < ?")
+        params.append((f.until + dt.timedelta(days=1)).isoformat())
+    return conds, where, params, text_filters
+
+
+def _plan_filters(
+    conn: sqlite3.Connection, conds: list[_FactCond], fetch: int
+) -> tuple[list[str], list[Any]]:
+    """IN for narrow fact conditions, EXISTS for broad ones (count capped, so cheap).
+
+    Broad means at least sqrt(fetch × releases) matching facts: past that, scanning releases
+    in date order and probing each is cheaper than collecting and sorting every match.
+    """
+    if not conds:
+        return [], []
+    n = conn.execute("SELECT coalesce(max(release_id), 0) FROM releases").fetchone()[0]
+    cap = max(500, int(math.sqrt(fetch * max(n, 1))))
+    where: list[str] = []
+    params: list[Any] = []
+    for c in conds:
+        count = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM facts WHERE {c.sql} LIMIT ?)", [*c.params, cap]
+        ).fetchone()[0]
+        sql, p = c.as_exists() if count >= cap else c.as_in()
+        where.append(sql)
+        params += p
+    return where, params
 
 
 def _fact_matches(
@@ -469,21 +550,41 @@ def search(
     f = filters or SearchFilters()
     conn, owned = _open(index)
     try:
-        where, params, text_filters = _filter_sql(f)
+        conds, rwhere, rparams, text_filters = _filter_sql(f)
         match = fts_query(query)
         fetch = (limit + offset) * (4 if group_languages else 1)
+        fwhere, fparams = _plan_filters(conn, conds, fetch)
+        where, params = fwhere + rwhere, fparams + rparams
+        many = False
         if match:
+            # How many documents match, counted up to RANK_WINDOW (cheap: no ranking).
+            n_match = conn.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM releases_fts "
+                "WHERE releases_fts MATCH ? LIMIT ?)",
+                [match, RANK_WINDOW],
+            ).fetchone()[0]
+            many = n_match >= RANK_WINDOW
+            window, wargs = "", []
+            if many and not where:
+                # bm25 must score every match before sorting; for a very common word rank
+                # only the RANK_WINDOW most recently indexed matches.
+                window = (
+                    " AND releases_fts.rowid >= (SELECT min(rowid) FROM (SELECT rowid FROM "
+                    "releases_fts WHERE releases_fts MATCH ? ORDER BY rowid DESC LIMIT ?))"
+                )
+                wargs = [match, RANK_WINDOW]
+            join = "JOIN releases r ON r.release_id = releases_fts.rowid " if where else ""
             sql = (
-                "SELECT r.*, bm25(releases_fts, 8.0, 1.0, 4.0, 0.5) AS score, "
-                f"snippet(releases_fts, 1, char(2), char(3), '…', 20) AS snip "
-                "FROM releases_fts JOIN releases r ON r.release_id = releases_fts.rowid "
-                f"WHERE releases_fts MATCH ? {''.join(' AND ' + w for w in where)} "
-                "ORDER BY score LIMIT ?"
+                "SELECT r.*, s.score FROM (SELECT releases_fts.rowid AS rid, "
+                "bm25(releases_fts, 8.0, 1.0, 4.0, 0.5) AS score FROM releases_fts "
+                f"{join}WHERE releases_fts MATCH ?{window}"
+                f"{''.join(' AND ' + w for w in where)} ORDER BY score LIMIT ?) s "
+                "JOIN releases r ON r.release_id = s.rid ORDER BY s.score"
             )
-            args: list[Any] = [match, *params, fetch]
+            args: list[Any] = [match, *wargs, *params, fetch]
         else:
             sql = (
-                "SELECT r.*, NULL AS score, NULL AS snip FROM releases r "
+                "SELECT r.*, NULL AS score FROM releases r "
                 f"{'WHERE ' + ' AND '.join(where) if where else ''} "
                 "ORDER BY r.published_at DESC, r.release_id DESC LIMIT ?"
             )
@@ -502,7 +603,19 @@ def search(
             seen.add(gk)
             picked.append(row)
         picked = picked[offset : offset + limit]
-        return _hits(conn, picked, query, f, text_filters)
+        snippets: dict[int, str] = {}
+        if match and not many:
+            # snippet() loads the query terms' doclists for each call: fine for a selective
+            # query, ~1 ms a hit for a common one (then the Python highlighter is used).
+            for r in picked:
+                row = conn.execute(
+                    "SELECT snippet(releases_fts, 1, char(2), char(3), '…', 20) "
+                    "FROM releases_fts WHERE releases_fts MATCH ? AND rowid = ?",
+                    [match, r["release_id"]],
+                ).fetchone()
+                if row is not None:
+                    snippets[r["release_id"]] = row[0]
+        return _hits(conn, picked, snippets, query, f, text_filters)
     finally:
         if owned:
             conn.close()
@@ -511,6 +624,7 @@ def search(
 def _hits(
     conn: sqlite3.Connection,
     rows: list[sqlite3.Row],
+    snippets: dict[int, str],
     query: str,
     f: SearchFilters,
     text_filters: list[tuple[str, str]],
@@ -541,19 +655,19 @@ def _hits(
                 "url": vr["url"],
             }
         )
-    texts: dict[int, str] = {}
     q_terms = folded_terms(query)
     hits: list[Hit] = []
     for r in rows:
-        snip_raw = r["snip"] or ""
+        snip_raw = snippets.get(r["release_id"]) or ""
         snippet, spans = split_marked(snip_raw)
         if not spans:
-            if r["release_id"] not in texts:
-                t = conn.execute(
-                    "SELECT text FROM release_texts WHERE release_id = ?", (r["release_id"],)
-                ).fetchone()
-                texts[r["release_id"]] = t["text"] if t else ""
-            snippet, spans = fold_snippet(texts[r["release_id"]], q_terms)
+            t = conn.execute(
+                "SELECT text, text_fold FROM release_texts WHERE release_id = ?",
+                (r["release_id"],),
+            ).fetchone()
+            snippet, spans = (
+                fold_snippet(t["text"], q_terms, text_fold=t["text_fold"]) if t else ("", [])
+            )
         snippet = snippet.replace("\n", " ")  # one line; offsets unchanged
         facts = [
             FactHit(

@@ -147,6 +147,13 @@ class NewsPage:
     warc_record_id: str | None = None
 
 
+@dataclass(frozen=True)
+class _Sent:
+    response: httpx.Response
+    record_id: str | None
+    generation: int | None  # ticket generation the request carried, if any
+
+
 class _RetryableStatus(Exception):
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
@@ -203,7 +210,7 @@ class GovKzClient:
         user_agent: str = USER_AGENT,
         challenge_path: str = CHALLENGE_PATH,
         ticket_max_uses: int | None = None,
-        max_ticket_refreshes: int = 3,
+        max_ticket_refreshes: int = 5,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -226,7 +233,7 @@ class GovKzClient:
         )
         self._ticket_headers: dict[str, str] | None = None
         self._ticket_generation = 0
-        self._ticket_uses = 0
+        self._claims: dict[int, int] = {}  # ticket generation -> requests sent with it
         self._ticket_lock = asyncio.Lock()
         self.ticket_max_uses = ticket_max_uses
         self.max_ticket_refreshes = max(1, max_ticket_refreshes)
@@ -272,12 +279,19 @@ class GovKzClient:
         entity: str | None,
         lang: str | None,
         kind: str,
-    ) -> tuple[httpx.Response, str | None]:
+        with_ticket: bool,
+    ) -> _Sent:
+        generation: int | None = None
         async with self._semaphore:
+            host = httpx.URL(url).host
+            self.stats.rate_limit_wait_s += await self._limiter.acquire(host)
+            if with_ticket:  # taken at send time, so a ticket renewed meanwhile is used
+                generation = self._ticket_generation
+                self._claims[generation] = self._claims.get(generation, 0) + 1
+                headers = {**headers, **(self._ticket_headers or {})}
             request = self._http.build_request(
                 method, url, params=list(params or []), headers=headers, content=content
             )
-            self.stats.rate_limit_wait_s += await self._limiter.acquire(request.url.host)
             self.stats.requests += 1
             try:
                 response = await self._http.send(request)
@@ -306,7 +320,7 @@ class GovKzClient:
             )
             record_id = archived.record_id
         log.debug("%s %s -> %s", method, request.url, response.status_code)
-        return response, record_id
+        return _Sent(response, record_id, generation)
 
     async def request(
         self,
@@ -325,6 +339,32 @@ class GovKzClient:
         Returns the final response and its WARC record id; a retryable status that outlasts
         the retries raises HttpStatusError, a persistent transport error TransportFailure.
         """
+        sent = await self._request(
+            method,
+            url,
+            params=params,
+            headers=headers,
+            content=content,
+            entity=entity,
+            lang=lang,
+            kind=kind,
+            with_ticket=False,
+        )
+        return sent.response, sent.record_id
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Sequence[tuple[str, str]] | None,
+        headers: dict[str, str] | None,
+        content: bytes | None,
+        entity: str | None,
+        lang: str | None,
+        kind: str,
+        with_ticket: bool,
+    ) -> _Sent:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
@@ -335,7 +375,7 @@ class GovKzClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    response, record_id = await self._send_once(
+                    sent = await self._send_once(
                         method,
                         url,
                         params=params,
@@ -344,10 +384,11 @@ class GovKzClient:
                         entity=entity,
                         lang=lang,
                         kind=kind,
+                        with_ticket=with_ticket,
                     )
-                    if response.status_code in RETRY_STATUSES:
-                        raise _RetryableStatus(response)
-                    return response, record_id
+                    if sent.response.status_code in RETRY_STATUSES:
+                        raise _RetryableStatus(sent.response)
+                    return sent
         except _RetryableStatus as exc:
             status = exc.response.status_code
             raise HttpStatusError(url, status, exc.response.text[:200]) from None
@@ -379,7 +420,6 @@ class GovKzClient:
         ticket = self._ticket_from(response, url)
         self._ticket_headers = ticket
         self._ticket_generation += 1
-        self._ticket_uses = 0
         self.stats.handshakes += 1
         return ticket
 
@@ -413,6 +453,9 @@ class GovKzClient:
             headers[name] = text_value
         return headers
 
+    def _claims_of(self, generation: int) -> int:
+        return self._claims.get(generation, 0)
+
     async def _ensure_ticket(self, entity: str | None, lang: str, stale: int | None) -> None:
         """Make sure a usable ticket exists.
 
@@ -426,10 +469,13 @@ class GovKzClient:
                     return
                 self.stats.rehandshakes += 1
             elif self._ticket_headers is not None and (
-                self.ticket_max_uses is None or self._ticket_uses < self.ticket_max_uses
+                self.ticket_max_uses is None
+                or self._claims_of(self._ticket_generation) < self.ticket_max_uses
             ):
                 return
             await self.handshake(entity, lang)
+            for old in [g for g in self._claims if g < self._ticket_generation - 16]:
+                del self._claims[old]
 
     async def get_news(
         self,
@@ -443,29 +489,32 @@ class GovKzClient:
         """GET a ticket-protected news URL, renewing the ticket on 400 notAllowed.
 
         Sequentially this means: refused → one re-handshake → refused again → NotAllowedError.
-        With concurrent tasks sharing a ticket, a ticket renewed for us may have been used up
-        by others before our retry; so we give up only when a ticket obtained after a refusal
-        is refused on its very first use, or after 1 + max_ticket_refreshes attempts.
+        With concurrent tasks sharing a ticket, a ticket renewed for us may be used up by the
+        others' requests before ours lands; so we give up only when a ticket obtained after a
+        refusal is refused while no other request had used it, or after
+        1 + max_ticket_refreshes attempts.
         """
         url = self.base_url + path
         renewed = False
+        headers = {"Accept-Language": lang, "Referer": self._referer(entity, lang)}
         for _ in range(1 + self.max_ticket_refreshes):
             await self._ensure_ticket(entity, lang, None)
-            generation = self._ticket_generation
-            self._ticket_uses += 1
-            first_use = self._ticket_uses == 1
-            headers = {
-                "Accept-Language": lang,
-                "Referer": self._referer(entity, lang),
-                **(self._ticket_headers or {}),
-            }
-            response, record_id = await self.request(
-                "GET", url, params=params, headers=headers, entity=entity, lang=lang, kind=kind
+            sent = await self._request(
+                "GET",
+                url,
+                params=params,
+                headers=headers,
+                content=None,
+                entity=entity,
+                lang=lang,
+                kind=kind,
+                with_ticket=True,
             )
-            if not is_not_allowed(response):
-                return response, record_id
+            if not is_not_allowed(sent.response):
+                return sent.response, sent.record_id
             self.stats.not_allowed += 1
-            if renewed and first_use:
+            generation = sent.generation if sent.generation is not None else -1
+            if renewed and self._claims_of(generation) <= 1:
                 break
             await self._ensure_ticket(entity, lang, generation)
             renewed = True

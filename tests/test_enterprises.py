@@ -5,6 +5,7 @@ Phrases are written for these tests (not taken from real releases).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,10 @@ def nlps() -> dict[str, Language]:
 def enterprises(nlp: Language, text: str) -> list[tuple[str, str]]:
     doc = nlp(text)
     found = []
-    for span in facts(doc, LABEL):
+    spans = sorted(facts(doc, LABEL), key=lambda s: s.start_char)
+    # Records keep one fact per place: facts of one label must not overlap.
+    assert all(a.end_char <= b.start_char for a, b in pairwise(spans))
+    for span in spans:
         assert span.text == doc.text[span.start_char : span.end_char]
         # The span holds the legal form or the name.
         assert span._.norm["name"].split()[0] in span.text.replace("«", " ").replace('"', " ")
@@ -84,6 +88,7 @@ CASES = [
         [("LLP", "Альфа Строй"), ("LLP", "Бета Курылыс"), ("LLP", "Гамма Сервис")],
     ),
     ("ru", "Работы выполняла компания «Жаркент Курылыс».", [("OTHER", "Жаркент Курылыс")]),
+    ("ru", 'Договор с АО "НК "Темір Жол"" подписан.', [("JSC", "НК Темір Жол")]),
     ("kk", "Мердігер — «Береке Құрылыс» ЖШС.", [("LLP", "Береке Құрылыс")]),
     ("kk", "«Таза Өскемен» ШЖҚ МКК-да тексеру жүрді.", [("STATE_ENTERPRISE", "Таза Өскемен")]),
     ("kk", "«Шығыс Энерго» АҚ басшысы ұсталды.", [("JSC", "Шығыс Энерго")]),
@@ -113,6 +118,11 @@ CASES = [
     ("en", "The contractor is “Bereke Stroy” LLP.", [("LLP", "Bereke Stroy")]),
     ("en", "The supplier was LLP 'Nur Trade'.", [("LLP", "Nur Trade")]),
     ("en", "Shares of Altyn Energo JSC were sold.", [("JSC", "Altyn Energo")]),
+    (
+        "en",
+        'Winners: "Alpha" LLP "Beta" LLP and LLP "Gamma".',
+        [("LLP", "Alpha"), ("LLP", "Beta"), ("LLP", "Gamma")],
+    ),
     (
         "en",
         'The state institution "Akzhar School" was audited.',

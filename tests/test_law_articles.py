@@ -5,6 +5,7 @@ Phrases are written for these tests (not taken from real releases).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,10 @@ def nlps() -> dict[str, Language]:
 def articles(nlp: Language, text: str) -> list[tuple[str, str]]:
     doc = nlp(text)
     found = []
-    for span in facts(doc, LABEL):
+    spans = sorted(facts(doc, LABEL), key=lambda s: s.start_char)
+    # Records keep one fact per place: facts of one label must not overlap.
+    assert all(a.end_char <= b.start_char for a, b in pairwise(spans))
+    for span in spans:
         assert span.text == doc.text[span.start_char : span.end_char]
         assert span._.norm["article"] in span.text
         found.append((span._.norm["code"], span._.norm["article"]))
@@ -43,7 +47,14 @@ CASES = [
         [("ADMINISTRATIVE", "676")],
     ),
     ("ru", "Дела по ст. 189, 190 УК объединены.", [("CRIMINAL", "189"), ("CRIMINAL", "190")]),
+    (
+        "ru",
+        "По ст. 189, 190 и 191 УК РК и ст. 462 КоАП.",
+        [("CRIMINAL", "189"), ("CRIMINAL", "190"), ("CRIMINAL", "191"), ("ADMINISTRATIVE", "462")],
+    ),
     ("ru", "Квалифицировано по статье 189-2 УК РК.", [("CRIMINAL", "189-2")]),
+    ("ru", "Осужден по 190-й статье УК РК.", [("CRIMINAL", "190")]),
+    ("ru", "Дело по части 4 статьи 192 УК РК.", [("CRIMINAL", "192")]),
     ("ru", "Нарушена статья 25 Закона о государственных закупках.", [("OTHER", "25")]),
     ("ru", "Согласно статье 12 Уголовно-процессуального кодекса.", [("OTHER", "12")]),
     ("kk", "Іс ҚР ҚК 366-бабы бойынша қозғалды.", [("CRIMINAL", "366")]),

@@ -11,19 +11,24 @@ Social Protection of the Republic of Kazakhstan"). Which tokens may be taken is 
   жемқорлыққа қарсы қызметі", not any "қызметі").
 - ``left`` / ``right``: tokens that extend the name on that side.
 - ``ljoin`` / ``join``: tokens taken only between two extending tokens (",", "и", "of",
-  "’s"); a join never leads into another head ("Ministry of Energy and the Ministry of …").
+  "’s"); a join leads into another head only if all its tokens have ``into_head``
+  ("Department of the Committee of …", but not "Ministry of Energy and the Ministry of …").
+- ``trim``: tokens dropped from the right end of a name (a dangling adjective).
+- A ``right`` or ``join`` row with ``adjacent: false`` never applies right after the head
+  ("Ministry Askar Sharip", "authority and Kazakhmys Corporation").
 - ``stop``: tokens never taken; ``block_after``: a lone head followed by this is not an
-  actor ("Government meeting"); ``block_before``: a name right after this is not one
+  actor ("Government meeting"); ``block_before``: a name one or two tokens after this is not one
   ("Фото: Правительство РК").
 - ``setting``: ``lemmatize`` (Russian: compare names by pymorphy3 lemmas), ``stem_chars``
   (compare names by word prefixes of this length) — a body named several times is
-  reported once, as first written.
+  reported once: the first mention whose head passes a ``prefer`` test (the nominative),
+  else the first mention.
 
-Token tests in a row (all given must hold): ``regex`` (full match, case-insensitive unless
-``case`` is true), ``shape`` (``title``/``upper``/``lower``), ``morph`` (grammemes one pymorphy3 parse
-must have, Russian only), ``after`` (regex the previous token must match), ``next``
-(joins: regex the following token must match). The value is the name as written,
-whitespace folded.
+Token tests in a row (all given must hold): ``regex`` (full match, case-insensitive
+unless ``case`` is true), ``shape`` (``title``/``upper``/``lower``), ``morph`` (grammemes
+one likely pymorphy3 parse must have, Russian only), ``after`` (regex the previous token
+must match), ``next`` (regex the following token must match), ``next_not_title`` (the
+following token is not capitalised). The value is the name as written, whitespace folded.
 """
 
 from __future__ import annotations
@@ -89,6 +94,8 @@ class _Test:
     after: re.Pattern[str] | None
     next: re.Pattern[str] | None
     next_not_title: bool
+    adjacent: bool
+    into_head: bool
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> _Test:
@@ -101,6 +108,8 @@ class _Test:
             after=_rx(row.get("after")),
             next=_rx(row.get("next")),
             next_not_title=bool(row.get("next_not_title")),
+            adjacent=bool(row.get("adjacent", True)),
+            into_head=bool(row.get("into_head")),
         )
 
     def __call__(self, tok: Token) -> bool:
@@ -115,9 +124,10 @@ class _Test:
             return False
         if self.morph is not None and not any(self.morph <= p for p in _parses(text.lower())):
             return False
-        if self.after is not None:
-            if tok.i == 0 or not self.after.fullmatch(tok.doc[tok.i - 1].text):
-                return False
+        if self.after is not None and (
+            tok.i == 0 or not self.after.fullmatch(tok.doc[tok.i - 1].text)
+        ):
+            return False
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         if self.next is not None and (nxt is None or not self.next.fullmatch(nxt.text)):
             return False
@@ -168,6 +178,8 @@ class AgencyComponent(RuleComponent):
         self.stop = tests.get("stop", [])
         self.block_after = tests.get("block_after", [])
         self.block_before = tests.get("block_before", [])
+        self.prefer = tests.get("prefer", [])
+        self.trim = tests.get("trim", [])
 
     def _head(self, tok: Token) -> _Head | None:
         if _any(self.stop, tok):
@@ -194,23 +206,36 @@ class AgencyComponent(RuleComponent):
                 break
         end = i + 1
         while end < hi and end - i < MAX_TOKENS:
+            # Right after the head only ``adjacent`` rows apply ("Ministry Askar Sharip").
+            first = end == i + 1
+            right = [t for t in self.right if t.adjacent] if first else self.right
+            join = [t for t in self.join if t.adjacent] if first else self.join
             tok = doc[end]
-            if self._takes(self.right, tok) and not _any(self.join, tok):
+            if self._takes(right, tok) and not _any(join, tok):
                 end += 1
                 continue
             k = end
-            while k < hi and _any(self.join, doc[k]) and self._head(doc[k]) is None:
+            into_head = True
+            while k < hi and _any(join, doc[k]) and self._head(doc[k]) is None:
+                into_head = into_head and any(t.into_head and t(doc[k]) for t in join)
                 k += 1
             if (
                 k > end
                 and k < hi
-                and self._head(doc[k]) is None
+                and (into_head or self._head(doc[k]) is None)
                 and self._takes(self.right, doc[k])
             ):
                 end = k + 1
                 continue
             break
+        # A complement cannot end in a modifier ("управление частной" + "фирме" not taken).
+        while end > i + 1 and (_any(self.trim, doc[end - 1]) or _any(self.join, doc[end - 1])):
+            end -= 1
         return start, end
+
+    def _preferred(self, doc: Doc, heads: dict[int, int], span: Span) -> bool:
+        head = heads.get(span.start)
+        return head is not None and _any(self.prefer, doc[head])
 
     def _key(self, span: Span) -> tuple[str, ...]:
         """Case-insensitive identity of a name, so each agency is reported once."""
@@ -223,6 +248,7 @@ class AgencyComponent(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
         lone: set[int] = set()
+        heads: dict[int, int] = {}  # span start → head token
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         for sent in sents:
             for tok in sent:
@@ -242,9 +268,11 @@ class AgencyComponent(RuleComponent):
                     mods = [t.text for t in doc[lo:hi] if t.i != tok.i]
                     if not any(head.needs.fullmatch(m) for m in mods):
                         continue
-                if start > 0 and _any(self.block_before, doc[start - 1]):
+                before = doc[max(start - 2, sent.start) : start]
+                if any(_any(self.block_before, t) for t in before):
                     continue  # a photo credit, not an actor
                 found.append(doc[start:end])
+                heads.setdefault(start, tok.i)
         spans = filter_spans(found)
         # A bare head ("прокуратура") after a full name with that head is the same body
         # again; and a body named several times is reported once, as first written.
@@ -255,14 +283,16 @@ class AgencyComponent(RuleComponent):
             for t in s
             if self._head(t) is not None
         }
-        seen: set[tuple[str, ...]] = set()
+        chosen: dict[tuple[str, ...], Span] = {}
         for span in sorted(spans, key=lambda s: s.start):
             if span.start in lone and self._key(span) in modified_heads:
                 continue
             key = self._key(span)
-            if key in seen:
-                continue
-            seen.add(key)
+            if key not in chosen or (
+                not self._preferred(doc, heads, chosen[key]) and self._preferred(doc, heads, span)
+            ):
+                chosen[key] = span
+        for span in sorted(chosen.values(), key=lambda s: s.start):
             add_span_fact(doc, span, LABEL, name=" ".join(span.text.split()))
         return doc
 

@@ -24,8 +24,25 @@ from spacy.util import ensure_path
 FACTS_KEY = "facts"
 PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
 
+_NORM_KEY = "govkz_norm"
+
+
+def _get_norm(span: Span) -> dict[str, Any] | None:
+    value: dict[str, Any] | None = span.doc.user_data.get(
+        (_NORM_KEY, span.start_char, span.end_char, span.label_)
+    )
+    return value
+
+
+def _set_norm(span: Span, value: dict[str, Any] | None) -> None:
+    span.doc.user_data[(_NORM_KEY, span.start_char, span.end_char, span.label_)] = value
+
+
+# spaCy keys span extension values by character offsets only; two facts of different
+# labels over the same characters must not share normalized values, so the key here
+# includes the label.
 if not Span.has_extension("norm"):
-    Span.set_extension("norm", default=None)
+    Span.set_extension("norm", getter=_get_norm, setter=_set_norm)
 if not Doc.has_extension("published"):
     # Publication date of the release: anchors deadlines without a year.
     Doc.set_extension("published", default=None)
@@ -97,7 +114,7 @@ class RuleComponent:
     def __init__(self, nlp: Language, name: str, patterns: str | None = None) -> None:
         self.nlp = nlp
         self.name = name
-        path = Path(patterns) if patterns else default_patterns_path(nlp.lang, self.stem)
+        path = Path(patterns) if patterns else default_patterns_path(str(nlp.lang), self.stem)
         self.rows: list[dict[str, Any]] = read_rows(path) if path.exists() else []
         self.build(self.rows)
 

@@ -14,10 +14,12 @@ All language knowledge is data (``pipeline/patterns/<lang>/deadlines.jsonl``); r
 - ``cue`` / ``anticue`` (``regex``): words in the same clause that make a date a deadline
   (completion, commissioning, "must", "deadline") or mark it as something else (a start,
   an event, entry into force). The nearest one to the date decides. An anticue row with
-  ``weak`` only vetoes dates without a marker ("сроки реализации … до конца 2025 года").
+  ``weak`` only vetoes dates without a marker ("сроки реализации … до конца 2025 года"); a
+  cue row with ``weak`` (a plan: "намечено") counts only in a clause with no anticue
+  ("начать бурение намечено в августе" is a start).
 - ``setting``: ``max_gap`` (chars between a cue and its date), ``comma_penalty`` (a comma
-  between them counts as that many chars), ``min_words`` (words besides a marked date in its
-  clause: "by March 22, 2017" alone on a line is a byline, not a deadline),
+  between them counts as that many chars), ``min_words`` (words after a marked date that opens its
+  clause: "by March 22, 2017 World Sports" on a line is a byline, not a deadline),
   ``dateline_chars`` (how far from the top a full date counts as the dateline).
 - A ``date`` row with ``marked_only`` is used only with a marker (numeric dates are mostly
   datelines).
@@ -45,6 +47,7 @@ _FLAGS = re.IGNORECASE | re.UNICODE
 _NEVER = r"(?!x)x"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _ANY_YEAR = re.compile(r"(?<!\d)(?<!\d,)(?:19|20)\d{2}(?![\d%])")
+_WORD = re.compile(r"\w+")
 _COMMA = re.compile(r",(?!\d)")
 _CLOSING_QUOTE = re.compile(r"\s*[»\"”]")
 _SEGMENT = re.compile(r"[^\n;]+")
@@ -139,8 +142,11 @@ class DeadlineComponent(RuleComponent):
                 )
             )
         # Whole words only: a cue regex covers its word to the end ("заверш\\w*").
-        cues = _alternation(kinds.get("cue", []))
+        cues = _alternation([r for r in kinds.get("cue", []) if not r.get("weak")])
         self.cues = re.compile(rf"(?<!\w)(?:{cues})(?!\w)", _FLAGS)
+        # Weak cues (plans: "намечено", "scheduled") count only in a clause without anticues.
+        weak_cues = _alternation([r for r in kinds.get("cue", []) if r.get("weak")])
+        self.weak_cues = re.compile(rf"(?<!\w)(?:{weak_cues})(?!\w)", _FLAGS)
         strong = [r for r in kinds.get("anticue", []) if not r.get("weak")]
         weak = [r for r in kinds.get("anticue", []) if r.get("weak")]
         self.anticues = re.compile(rf"(?<!\w)(?:{_alternation(strong)})(?!\w)", _FLAGS)
@@ -256,9 +262,11 @@ class DeadlineComponent(RuleComponent):
             )
             for m in pattern.finditer(text, start, end)
         ]
+        cue_patterns = (self.cues,) if negatives else (self.cues, self.weak_cues)
         positives = [
             (m.start(), m.end())
-            for m in self.cues.finditer(text, start, end)
+            for pattern in cue_patterns
+            for m in pattern.finditer(text, start, end)
             if not any(s <= m.start() < e for s, e in negatives)
         ]
 
@@ -276,9 +284,10 @@ class DeadlineComponent(RuleComponent):
         best_pos = min((gap(p) for p in positives), default=self.max_gap + 1)
         best_neg = min((gap(n) for n in negatives), default=self.max_gap + 1)
         if cand.marked:
-            outside = text[start : cand.start] + " " + text[cand.end : end]
-            if len(re.findall(r"\w+", outside)) < self.min_words:
-                return False
+            before = _WORD.findall(text, start, cand.start)
+            after = _WORD.findall(text, cand.end, end)
+            if not before and len(after) < self.min_words:
+                return False  # "by March 22, 2017 World Sports": a byline
             return best_neg > self.max_gap or best_pos <= best_neg
         return best_pos <= self.max_gap and best_pos <= best_neg
 
@@ -290,7 +299,7 @@ class DeadlineComponent(RuleComponent):
             for seg in _SEGMENT.finditer(sent.text):
                 start, end = base + seg.start(), base + seg.end()
                 for cand in self._candidates(doc, start, end):
-                    if (cand.start, cand.end) in seen:
+                    if cand.value is None or (cand.start, cand.end) in seen:
                         continue
                     if self._is_due(doc, cand, start, end):
                         seen.add((cand.start, cand.end))

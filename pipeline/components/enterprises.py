@@ -147,7 +147,9 @@ class EnterpriseComponent(RuleComponent):
         prev: tuple[int, dict[str, Any]] | None = None  # end and form row of the last hit
         names = self.quoted(text)
         for q in names:
-            left = text[max(0, q.start - CONTEXT) : q.start]
+            # A form already used by the previous fact ("A" LLP "B" LLP) is not this one's.
+            floor = max([q.start - CONTEXT, *(b for _, b in taken)], default=0)
+            left = text[max(0, floor) : q.start]
             hit = self.form_left(left)
             if hit is not None:
                 row, start = hit[0], q.start - len(left) + hit[1]
@@ -176,7 +178,7 @@ class EnterpriseComponent(RuleComponent):
             for m in form.unquoted.finditer(text):
                 name_start, name_end = m.span("name")
                 if name_start == m.start():  # name before the form: drop leading "The", "In 2025"
-                    name_start += self.lead_len(m["name"])
+                    name_start += self.lead_len(m["name"] + " ")
                     if name_start >= name_end:
                         continue
                 start, end = min(name_start, m.start("form")), m.end()

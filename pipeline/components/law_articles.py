@@ -13,8 +13,9 @@ Kazakh before it). Data row kinds in ``patterns/<lang>/law_articles.jsonl``:
   and ``window`` (characters searched each way).
 
 A citation with no code or law in its sentence is not a fact. Every article of a list
-gets its own fact; the first (code after) or last (code before) spans the whole citation,
-the others run from their number to the code, since facts need distinct offsets.
+gets its own fact and spans never overlap (the record keeps one fact per place): the
+first article holds the cue and a code written before, the last one a code written after
+("ст. 189" + "190 УК"); a single article spans the whole citation ("ст. 189 УК РК").
 """
 
 from __future__ import annotations
@@ -84,22 +85,29 @@ class LawArticleComponent(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        seen: set[tuple[int, str]] = set()
-        for regex in self.article_res:
-            for m in regex.finditer(text):
-                found = self.find_code(text, m.start(), m.end())
-                if found is None:
-                    continue
-                code, start, end = found
-                nums = list(self.num_re.finditer(text, m.start("nums"), m.end("nums")))
-                for i, num in enumerate(nums):
-                    if (num.start(), num[0]) in seen:
-                        continue
-                    seen.add((num.start(), num[0]))
-                    # Spans must differ: spaCy keys span extensions (the norm) by offsets.
-                    if end > m.end():  # code after the citation: "ст. 189, 190 УК"
-                        s, e = (start if i == 0 else num.start()), end
-                    else:  # code before it: "ҚР ҚК 189, 190-баптары"
-                        s, e = start, (end if i == len(nums) - 1 else num.end())
-                    add_fact(doc, s, e, LABEL, code=code, article=num[0])
+        cites: list[re.Match[str]] = []
+        for m in sorted(
+            (m for regex in self.article_res for m in regex.finditer(text)),
+            key=lambda m: (m.start(), -m.end()),
+        ):
+            if not cites or m.start() >= cites[-1].end():
+                cites.append(m)
+        for k, m in enumerate(cites):
+            found = self.find_code(text, m.start(), m.end())
+            if found is None:
+                continue
+            code, start, end = found
+            # The code joins the span only if no other citation stands in between, so
+            # that facts never overlap ("Article 28 and ... Article 189 of the Code").
+            if end > m.end() and k + 1 < len(cites) and cites[k + 1].start() < end:
+                end = m.end()
+            if start < m.start() and k > 0 and cites[k - 1].end() > start:
+                start = m.start()
+            nums = list(self.num_re.finditer(text, m.start("nums"), m.end("nums")))
+            for i, num in enumerate(nums):
+                # One span per article, none overlapping: the first takes the cue and
+                # anything before it, the last anything after it.
+                s = start if i == 0 else num.start()
+                e = end if i == len(nums) - 1 else num.end()
+                add_fact(doc, s, e, LABEL, code=code, article=num[0])
         return doc

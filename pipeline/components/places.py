@@ -20,18 +20,23 @@ Why it works this way:
 
 Data row kinds in ``patterns/<lang>/places.jsonl`` (a new cue or alias is one line):
 
+- ``block``: ``side`` and ``words``/``prefixes`` that veto a name (streets, rural okrugs);
 - ``cue``: ``type`` (``district``/``region``/``city``/``village``), ``side`` (``after``/
   ``before`` the name), ``words`` (exact folded tokens) and/or ``prefixes``;
 - ``gap``: ``words`` allowed between a ``before`` cue and the name ("г . Алматы", "city of X");
 - ``conj``: ``words`` joining coordinated names (",", "и", "және", "and");
+- ``plural``: ``words``/``prefixes`` of plural cues: a comma-only list needs one, any list
+  if a row says ``"always": true``;
 - ``alias``: ``text``, ``kato`` and ``form`` (``abbr``: a place on its own, e.g. "ВКО";
   ``name``: resolved like a gazetteer name, e.g. "East Kazakhstan");
 - ``stop``: ``words``: bare names that are ordinary words and need a cue;
+- ``endings``: ``words``: inflectional endings a stop word may carry ("Казахстане");
 - ``suffixes``: Kazakh case endings, read by the generator only.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -65,12 +70,26 @@ LABEL_OF_TYPE = {
 # region, else a village.
 PREFERENCE: dict[str | None, tuple[frozenset[str], ...]] = {
     # en "Shiely region" is a district: region cues fall back to districts.
-    "region": (frozenset({"oblast"}), frozenset({"rcity"}), frozenset({"district", "city_district"})),
+    "region": (
+        frozenset({"oblast"}),
+        frozenset({"rcity"}),
+        frozenset({"district", "city_district"}),
+    ),
     "district": (frozenset({"district", "city_district"}),),
     "city": (frozenset({"rcity"}), frozenset({"city"}), frozenset({"village"})),
     "village": (frozenset({"village"}), frozenset({"city"})),
-    None: (frozenset({"rcity"}), frozenset({"city"}), frozenset({"oblast"}), frozenset({"village"})),
+    None: (
+        frozenset({"rcity"}),
+        frozenset({"city"}),
+        frozenset({"oblast"}),
+        frozenset({"village"}),
+    ),
 }
+
+DASHES = {"-", "–", "—"}
+# A cue that names the very kind of place found; other cues ("аким города X Y") and bare
+# names may still be a person's name.
+STRONG_CUES = {("village", "village"), ("city", "city"), ("city", "rcity")}
 
 _FOLD = str.maketrans(
     {
@@ -93,6 +112,7 @@ _FOLD = str.maketrans(
 )
 _LATIN_LOOKALIKES = str.maketrans("aeopcxiyk", "аеорсхиук")
 _CYR = re.compile(r"[а-яё]")
+_INITIAL = re.compile(r"[^\W\d_]\.(?:[^\W\d_]\.)?")
 _LAT = re.compile(r"[a-z]")
 
 
@@ -129,6 +149,7 @@ class _Match:
     katos: dict[str, list[str]]  # form kind ("name", "adj", "abbr") → KATO codes
     cue: str | None = None
     cue_side: str | None = None
+    cue_at: int = -1  # token index of the cue word
     span_start: int = -1
     span_end: int = -1
     chosen: list[Place] = field(default_factory=list)
@@ -150,13 +171,15 @@ class PlacesComponent(RuleComponent):
         self, nlp: Language, name: str, patterns: str | None = None, gazetteer: str | None = None
     ) -> None:
         directory = Path(gazetteer) if gazetteer else DATA_DIR
-        self.places_rows, self.form_rows = _read_gazetteer(directory, nlp.lang)
+        self.places_rows, self.form_rows = _read_gazetteer(directory, str(nlp.lang))
         super().__init__(nlp, name, patterns)
 
     # -- building -----------------------------------------------------------------------
     def build(self, rows: list[dict[str, Any]]) -> None:
         self.places = {
-            r["kato"]: Place(r["kato"], r["type"], r.get("parent") or "", r["name_ru"], r["plain_ru"])
+            r["kato"]: Place(
+                r["kato"], r["type"], r.get("parent") or "", r["name_ru"], r["plain_ru"]
+            )
             for r in self.places_rows
         }
         index: dict[tuple[str, ...], dict[str, list[str]]] = {}
@@ -171,9 +194,15 @@ class PlacesComponent(RuleComponent):
         self.max_len = max((len(k) for k in index), default=0)
         self.cues = _word_rules(self.rows_of("cue"))
         self.blocks = _word_rules(self.rows_of("block"))
+        self.plurals = [r for side in _word_rules(self.rows_of("plural")).values() for r in side]
+        self.plural_always = any(r.get("always") for r in self.rows_of("plural"))
         self.gaps = {fold(w) for r in self.rows_of("gap") for w in r["words"]}
         self.conj = {fold(w) for r in self.rows_of("conj") for w in r["words"]}
         self.stop = {fold(w) for r in self.rows_of("stop") for w in r["words"]}
+        # Inflectional endings, so that a stop word also stops "Казахстане", "Қазақстанда".
+        self.endings = {fold(w) for r in self.rows_of("endings") for w in r["words"]} | {
+            fold(w) for r in self.rows_of("suffixes") for side in ("back", "front") for w in r[side]
+        }
 
     # -- matching -----------------------------------------------------------------------
     def find(self, doc: Doc) -> list[_Match]:
@@ -183,8 +212,7 @@ class PlacesComponent(RuleComponent):
         i, n = 0, len(doc)
         while i < n:
             hit = None
-            first = doc[i].text[:1]
-            if first.isupper() or first.isdigit():
+            if doc[i].text[:1].isupper():
                 for size in range(min(self.max_len, n - i), 0, -1):
                     kinds = self.index.get(tuple(words[i : i + size]))
                     if kinds:
@@ -197,25 +225,37 @@ class PlacesComponent(RuleComponent):
             found.append(_Match(i, i + size, {k: sorted(set(v)) for k, v in kinds.items()}))
             i += size
         used: set[int] = set()  # tokens already serving as a cue after a name
-        kept: list[_Match] = []
-        for m in found:
+        blocked: set[int] = set()  # positions in ``found`` vetoed by a block word
+        for pos, m in enumerate(found):
             m.span_start, m.span_end = m.start, m.end
             before = self._before(words, m.start)
-            if m.end < n and _rule(self.blocks["after"], words[m.end]) or (
+            if (m.end < n and _rule(self.blocks["after"], words[m.end])) or (
                 before is not None and _rule(self.blocks["before"], words[before])
             ):
-                continue  # a street, a rural okrug, ...: not the place itself
-            kept.append(m)
+                blocked.add(pos)  # a street, a river, a rural okrug: not the place itself
+                continue
             if set(m.katos) == {"abbr"}:
                 continue
             if m.end < n and (cue := _rule(self.cues["after"], words[m.end])):
-                m.cue, m.cue_side, m.span_end = cue, "after", m.end + 1
+                m.cue, m.cue_side, m.span_end, m.cue_at = cue, "after", m.end + 1, m.end
                 used.add(m.end)
-            elif before is not None and before not in used and (
-                cue := _rule(self.cues["before"], words[before])
+            elif (
+                before is not None
+                and before not in used
+                and (cue := _rule(self.cues["before"], words[before]))
             ):
-                m.cue, m.cue_side, m.span_start = cue, "before", before
-        self._coordinate(kept, words)
+                m.cue, m.cue_side, m.span_start, m.cue_at = cue, "before", before, before
+        # "Мыңбаев және Манас көшелері": the block word covers the whole list
+        for pos in range(len(found) - 2, -1, -1):
+            nxt = found[pos + 1]
+            if (
+                pos + 1 in blocked
+                and found[pos].cue is None
+                and self._joined(found[pos], nxt, words)
+            ):
+                blocked.add(pos)
+        kept = [m for pos, m in enumerate(found) if pos not in blocked]
+        self._coordinate(kept, words, doc)
         return kept
 
     def _before(self, words: list[str], start: int) -> int | None:
@@ -225,46 +265,102 @@ class PlacesComponent(RuleComponent):
             k -= 1
         return k if k >= 0 else None
 
-    def _joined(self, left: _Match, right: _Match, words: list[str]) -> bool:
-        between = words[left.end : right.start]
-        return 0 < len(between) <= 3 and all(w in self.conj for w in between)
+    def _joined(self, left: _Match, right: _Match, words: list[str], plural: int = -1) -> bool:
+        """Only conjunctions between two names, and a plural cue for a comma-only list.
 
-    def _coordinate(self, found: list[_Match], words: list[str]) -> None:
-        """Bare names in a list take the cue of the list: after-cues flow left, before right."""
-        for left, right in zip(reversed(found[:-1]), reversed(found[1:]), strict=True):
-            if left.cue is None and right.cue_side == "after" and self._joined(left, right, words):
-                left.cue, left.cue_side = right.cue, "after"
-        for left, right in zip(found[:-1], found[1:], strict=True):
-            if right.cue is None and left.cue_side == "before" and self._joined(left, right, words):
-                right.cue, right.cue_side = left.cue, "before"
+        "Аршалы, Акмолинская область" locates a place; "Akmola, Aktobe regions" lists two.
+        Russian and English always put the cue of a list in the plural ("Аксу и Успенского
+        района" is a town and one district); Kazakh may not ("Астана мен Маңғыстау облысы").
+        """
+        between = words[left.end : right.start]
+        if not (0 < len(between) <= 3 and all(w in self.conj for w in between)):
+            return False
+        if plural >= 0 and (self.plural_always or all(w == "," for w in between)):
+            return _rule(self.plurals, words[plural]) is not None
+        return True
+
+    def _coordinate(self, found: list[_Match], words: list[str], doc: Doc) -> None:
+        """Bare names in a list take the cue of the list: after-cues flow left, before right.
+
+        Names joined by a dash are the ends of a road or route: settlements.
+        """
+        for left, right in itertools.pairwise(found):
+            after = doc[right.end].text if right.end < len(doc) else ""
+            # ... but not "Касым-Жомарт Токаев": a dashed pair before a surname is a person
+            if (
+                right.start - left.end == 1
+                and words[left.end] in DASHES
+                and not (after.isalpha() and after[:1].isupper())
+            ):
+                for m in (left, right):
+                    m.cue = m.cue or "city"
+        for right, left in itertools.pairwise(reversed(found)):
+            # an adjective before a plural cue agrees with it ("селах Успенского и
+            # Железинского районов"), whatever word stands before it
+            free = left.cue is None or (left.cue_side == "before" and "adj" in left.katos)
+            if (
+                free
+                and right.cue_side == "after"
+                and self._admits(left, right.cue)
+                and self._joined(left, right, words, right.cue_at)
+            ):
+                left.cue, left.cue_side, left.cue_at = right.cue, "after", right.cue_at
+                left.span_start = left.start
+        for left, right in itertools.pairwise(found):
+            if (
+                right.cue is None
+                and left.cue_side == "before"
+                and self._admits(right, left.cue)
+                and self._joined(left, right, words, left.cue_at)
+            ):
+                right.cue, right.cue_side, right.cue_at = left.cue, "before", left.cue_at
+
+    def _admits(self, m: _Match, cue: str | None) -> bool:
+        """Whether the match may name a place of the kind the cue is first of all about."""
+        types = PREFERENCE[cue][0]
+        return any(
+            self.places[k].type in types
+            for kind in ("name", "adj")
+            for k in m.katos.get(kind, [])
+            if k in self.places
+        )
 
     # -- resolving ----------------------------------------------------------------------
     def _stopped(self, text: str) -> bool:
         """A bare name that is an ordinary word ("Казахстане" → stop word "Казахстан")."""
         low = fold(text)
-        return any(low.startswith(s) and len(low) - len(s) <= 5 for s in self.stop)
+        return low in self.stop or any(
+            low.startswith(s) and low[len(s) :] in self.endings for s in self.stop
+        )
 
-    def _person_like(self, doc: Doc, m: _Match) -> bool:
-        """A bare one-word village name next to another capitalized word: a person's name."""
+    def _person_like(self, doc: Doc, m: _Match, kind: str) -> bool:
+        """A one-word name before a capitalized word (or a village name after one): a person."""
         if m.end - m.start != 1:
             return False
         nxt = doc[m.end] if m.end < len(doc) else None
         prev = doc[m.start - 1] if m.start > 0 else None
+        if prev is not None and _INITIAL.fullmatch(prev.text):
+            return True
         if nxt is not None and nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_sent_start:
             return True
-        return bool(prev is not None and prev.is_alpha and prev.text[:1].isupper()
-                    and not prev.is_sent_start)
+        return bool(
+            kind == "village"  # a town after a capitalized word: "Taza Oskemen", "in Semey"
+            and prev is not None
+            and prev.is_alpha
+            and prev.text[:1].isupper()
+            and not prev.is_sent_start
+        )
 
-    def _candidates(self, m: _Match, doc: Doc, cued_districts: set[str]) -> list[Place]:
+    def _candidates(self, m: _Match, doc: Doc) -> list[Place]:
         def places(*kinds: str) -> list[Place]:
-            return [self.places[k] for kind in kinds for k in m.katos.get(kind, []) if k in self.places]
+            return [
+                self.places[k] for kind in kinds for k in m.katos.get(kind, []) if k in self.places
+            ]
 
         if "abbr" in m.katos:
             return places("abbr")
         pool = places("name", "adj") if m.cue else places("name")
         if m.cue is None:
-            if any(p.kato in cued_districts for p in pool):
-                return [p for p in pool if p.kato in cued_districts]
             if self._stopped(doc[m.start : m.end].text):
                 return []
             if {p.type for p in pool} == {"oblast"}:
@@ -277,38 +373,46 @@ class PlacesComponent(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         found = self.find(doc)
-        cued_districts = {
-            k for m in found if m.cue == "district" for k in m.katos.get("name", []) + m.katos.get("adj", [])
-        }
         for m in found:
-            m.chosen = self._candidates(m, doc, cued_districts)
-        sure = {m.chosen[0].kato for m in found if len(m.chosen) == 1}
+            m.chosen = self._candidates(m, doc)
+        sure = [(m.start, m.chosen[0].kato) for m in found if len(m.chosen) == 1]
         for m in found:
             if not m.chosen:
                 continue
-            place = _disambiguate(m.chosen, sure)
-            bare_village = m.cue is None and m.chosen[0].type == "village"
-            if bare_village and (place is None or self._person_like(doc, m)):
-                continue  # a bare ordinary word or first name far more often than a village
+            place = _disambiguate(m.chosen, sure, m.start)
+            kind = m.chosen[0].type
+            span_text = doc[m.start : m.end].text
+            strong = (m.cue, kind) in STRONG_CUES
+            if kind == "village" and m.cue is None and (place is None or _common(span_text)):
+                continue  # a bare ambiguous or short village name: an ordinary word, a surname
+            if kind in ("village", "city") and not strong and self._person_like(doc, m, kind):
+                continue  # "Серик Ахметов", "аким города Жаксылык Омар"
             span = doc[m.span_start : m.span_end]
             if place is not None:
-                add_fact(doc, span.start_char, span.end_char, place.label,
-                         kato=place.kato, name_ru=place.name_ru)
+                add_fact(
+                    doc,
+                    span.start_char,
+                    span.end_char,
+                    place.label,
+                    kato=place.kato,
+                    name_ru=place.name_ru,
+                )
             else:
                 name = Counter(p.plain_ru for p in m.chosen).most_common(1)[0][0]
-                add_fact(doc, span.start_char, span.end_char, m.chosen[0].label,
-                         kato=None, name_ru=name)
+                add_fact(
+                    doc, span.start_char, span.end_char, m.chosen[0].label, kato=None, name_ru=name
+                )
         return doc
 
     # -- serialization: the gazetteer travels with the pipeline -------------------------
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         super().to_disk(path, exclude=exclude)
-        path = ensure_path(path)
-        srsly.write_jsonl(gazetteer_path(None, path), self.places_rows)
-        srsly.write_jsonl(gazetteer_path(self.nlp.lang, path), self.form_rows)
+        directory = Path(path)
+        srsly.write_jsonl(gazetteer_path(None, directory), self.places_rows)
+        srsly.write_jsonl(gazetteer_path(str(self.nlp.lang), directory), self.form_rows)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PlacesComponent:
-        self.places_rows, self.form_rows = _read_gazetteer(ensure_path(path), self.nlp.lang)
+        self.places_rows, self.form_rows = _read_gazetteer(ensure_path(path), str(self.nlp.lang))
         super().from_disk(path, exclude=exclude)
         return self
 
@@ -354,17 +458,35 @@ def _rule(rules: list[tuple[set[str], tuple[str, ...], str]], word: str) -> str 
     return None
 
 
-def _disambiguate(chosen: list[Place], sure: set[str]) -> Place | None:
-    """One place of several sharing a name: the one inside a place the document names."""
+_SURNAME = re.compile(
+    r"(?:ов|ев|ёв|ова|ева)$", re.I
+)  # Cyrillic: en lists of villages named after people
+
+
+def _common(text: str) -> bool:
+    """Bare village names too short or too surname-like to trust without a cue."""
+    return len(text) < 4 or bool(_SURNAME.search(text))
+
+
+def _disambiguate(chosen: list[Place], sure: list[tuple[int, str]], at: int) -> Place | None:
+    """One place of several sharing a name: the one inside a place the document names.
+
+    ``sure`` holds (token index, kato) of the unambiguous places; when candidates lie in
+    several of them, the nearest mention wins (lists go "in X district: villages A, B").
+    """
     if len(chosen) == 1:
         return chosen[0]
     for width in (4, 2):  # same district/city (XXYY…), then same region (XX…)
-        prefixes = {k[:width] for k in sure}
-        inside = [p for p in chosen if p.kato[:width] in prefixes]
-        if len(inside) == 1:
-            return inside[0]
+        near: dict[str, int] = {}
+        for pos, kato in sure:
+            dist = at - pos if pos <= at else 2 * (pos - at)  # prefer a preceding mention
+            near[kato[:width]] = min(dist, near.get(kato[:width], dist))
+        inside = [p for p in chosen if p.kato[:width] in near]
         if inside:
-            chosen = inside
+            best = min(near[p.kato[:width]] for p in inside)
+            chosen = [p for p in inside if near[p.kato[:width]] == best]
+            if len(chosen) == 1:
+                return chosen[0]
     if len({p.kato[:4] for p in chosen}) == 1:
         return chosen[0]  # all in one district: the village rather than the station
     if chosen[0].type == "village":

@@ -6,8 +6,12 @@ each row has a ``kind``:
 
 - ``cue``: a token pattern for one taxonomy ``label`` (``"other"`` marks a generic cue,
   used only when the document has no specific label). Blank pipelines have no
-  lemmatizer, so cues are written either as ``"stems"`` (one lower-case prefix per token,
-  ``"{0,6}"`` for a gap of any tokens) or as a raw spaCy Matcher ``"pattern"``.
+  lemmatizer, so cues are written either as ``"stems"`` (one lower-case regex prefix per
+  token, ``"x$"`` for a whole token, ``"{0,6}"`` for a gap; see ``stems_to_patterns``) or
+  as a raw spaCy Matcher ``"pattern"``. Optional ``"overrides": [labels]`` drops
+  overlapping cues of those labels ("завышение цен лотов" is procurement, not
+  budget_misuse); ``"unless": [labels]`` drops the cue when the document has one of those
+  labels from another cue ("хищение" is embezzlement unless the text says fraud).
 - ``negation``: "no violations were found" and the like; cancels cues in its clause.
 - ``prevention``: talk about preventing or explaining liability with no concrete case;
   cancels cues in its sentence unless a ``finding`` pattern is there too.
@@ -42,11 +46,12 @@ _GAP = re.compile(r"^\{\d*,\d*\}$")
 
 
 def stems_to_patterns(stems: list[str]) -> list[list[dict[str, Any]]]:
-    """``["получ", "{0,2}", "взятк"]`` → Matcher patterns of lower-case prefixes and gaps.
+    """``["получ", "{0,2}", "взятк"]`` → Matcher patterns, one token per stem.
 
-    A stem ending in ``$`` must match the whole token (``"и$"``), otherwise it is a
-    prefix. A hyphenated stem (``"колл-центр"``) matches one token or three, since
-    tokenizers differ on splitting at hyphens.
+    A stem is a lower-case regular expression matched at the start of a token (a prefix,
+    so it covers the case forms: "взятк" → взятка, взятки, взяткой); ``"и$"`` must be
+    the whole token; ``"{0,2}"`` is a gap of up to two tokens. A hyphenated stem
+    (``"колл-центр"``) matches one token or three, since tokenizers differ on hyphens.
     """
     variants: list[list[dict[str, Any]]] = [[]]
     for stem in stems:
@@ -62,9 +67,7 @@ def stems_to_patterns(stems: list[str]) -> list[list[dict[str, Any]]]:
 
 
 def _token(stem: str) -> dict[str, Any]:
-    if stem.endswith("$"):
-        return {"LOWER": stem[:-1].lower()}
-    return {"LOWER": {"REGEX": "^" + re.escape(stem.lower())}}
+    return {"LOWER": {"REGEX": "^(?:" + stem.lower() + ")"}}
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,8 @@ class ViolationComponent(RuleComponent):
         for i, row in enumerate(rows):
             kind = row.get("kind")
             if kind == "article":
-                label = Violation(row["label"]).value
-                self.article_labels[(str(row["code"]), str(row["article"]))] = label
+                key_ = (str(row["code"]), str(row["article"]))
+                self.article_labels[key_] = Violation(row["label"]).value
                 continue
             if kind != "cue" and kind not in _SCOPE_KINDS:
                 continue

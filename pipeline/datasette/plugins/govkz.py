@@ -144,7 +144,7 @@ async def release_page(datasette: Any, request: Any) -> Response:
 
 
 async def css_page() -> Response:
-    return Response.text(_css(), headers={"content-type": "text/css; charset=utf-8"})
+    return Response(_css(), content_type="text/css; charset=utf-8")
 
 
 @hookimpl

@@ -1,0 +1,267 @@
+"""VIOLATION facts: taxonomy labels from data cues, negation, prevention talk, `other`.
+
+Every sentence here is written for these tests (not taken from real releases).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+import spacy
+import srsly
+from spacy.language import Language
+
+from pipeline.components.base import add_fact, facts
+from pipeline.nlp import build_nlp
+
+LABEL = "VIOLATION"
+LANGS = ("ru", "kk", "en")
+
+
+@pytest.fixture(scope="module")
+def nlps() -> dict[str, Language]:
+    return {lang: build_nlp(lang) for lang in LANGS}
+
+
+def labels(nlp: Language, text: str) -> set[str]:
+    doc = nlp(text)
+    found = set()
+    for span in facts(doc, LABEL):
+        assert span.text == doc.text[span.start_char : span.end_char]
+        found.add(span._.norm["violation"])
+    return found
+
+
+SEED = {
+    "en": (
+        "Audit results. The analysis revealed systemic violations: inefficient use of budget "
+        "funds, violations in the field of public procurement and labor legislation."
+    ),
+    "ru": (
+        "Итоги проверки. Анализ выявил системные нарушения: неэффективное использование "
+        "бюджетных средств, нарушения в сфере государственных закупок и трудового "
+        "законодательства."
+    ),
+    "kk": (
+        "Тексеру қорытындысы. Талдау жүйелі бұзушылықтарды анықтады: бюджет қаражатын "
+        "тиімсіз пайдалану, мемлекеттік сатып алу саласындағы және еңбек заңнамасын "
+        "бұзушылықтар."
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_seed_coordinated_violations(nlps: dict[str, Language], lang: str) -> None:
+    assert labels(nlps[lang], SEED[lang]) == {"budget_misuse", "procurement", "labor_law"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_seed_labels_survive_overlap_resolution(nlps: dict[str, Language], lang: str) -> None:
+    """Downstream, facts of one label may not overlap: the coordinated spans are disjoint."""
+    doc = nlps[lang](SEED[lang])
+    spans = sorted(facts(doc, LABEL), key=lambda s: s.start)
+    assert {s._.norm["violation"] for s in spans} == {"budget_misuse", "procurement", "labor_law"}
+    for a, b in itertools.pairwise(spans):
+        assert a.end <= b.start
+
+
+CASES = [
+    # bribery
+    ("ru", {"bribery"},
+     "Сотрудник акимата задержан при получении взятки в размере 500 тысяч тенге."),
+    ("kk", {"bribery"},
+     "Аудан әкімінің орынбасары 3 млн теңге пара алды деген күдікпен ұсталды."),
+    ("en", {"bribery"},
+     "A customs officer was detained while receiving a bribe of 2,000 dollars."),
+    # embezzlement
+    ("kk", {"embezzlement"},
+     "Кәсіпорын директоры бюджет қаражатын жымқырды деген күдікке ілінді."),
+    ("ru", {"embezzlement"},
+     "Бухгалтер больницы подозревается в присвоении 12 млн тенге."),
+    ("en", {"embezzlement"},
+     "The director is suspected of embezzlement of funds allocated for school meals."),
+    # fraud
+    ("en", {"fraud"},
+     "A resident of the city was detained on suspicion of fraud with housing queues."),
+    ("kk", {"fraud"},
+     "Тұрғын үй кезегіне қоямын деп алдаған азамат алаяқтық бойынша сотталды."),
+    # abuse_of_office
+    ("ru", {"abuse_of_office"},
+     "Бывший аким села осужден за превышение должностных полномочий."),
+    ("kk", {"abuse_of_office"},
+     "Бөлім басшысы лауазымдық өкілеттіктерін теріс пайдаланғаны үшін жауапкершілікке тартылды."),
+    # negligence
+    ("en", {"negligence"},
+     "An investigation into official negligence has been started against the engineer."),
+    ("ru", {"negligence"},
+     "По факту халатности начато досудебное расследование."),
+    # forgery
+    ("kk", {"forgery"},
+     "Инженер актілерге жалған мәліметтер енгізген, жалғандық бойынша тергеу басталды."),
+    ("en", {"forgery"},
+     "The official was charged with forgery of acceptance certificates."),
+    # land
+    ("ru", {"land"},
+     "Прокуратура выявила незаконное предоставление земельных участков под застройку."),
+    ("en", {"land"},
+     "Twelve plots had been unlawfully allocated to a private company, the check found."),
+    # tax_customs
+    ("en", {"tax_customs"},
+     "Border guards stopped the smuggling of cigarettes worth 40 million tenge."),
+    ("ru", {"tax_customs"},
+     "Директор ТОО уклонился от уплаты налогов на 80 млн тенге."),
+    # conflict_of_interest
+    ("kk", {"conflict_of_interest"},
+     "Тексеру барысында мүдделер қақтығысы анықталды."),
+    ("ru", {"conflict_of_interest"},
+     "Контракт заключен с аффилированной компанией заместителя руководителя."),
+    # construction
+    ("ru", {"construction"},
+     "Подрядчик сорвал сроки строительства детского сада."),
+    ("en", {"construction"},
+     "The renovation of the clinic is three months behind schedule."),
+    ("kk", {"construction"},
+     "Мердігер жолды сапасыз жөндегені анықталды."),
+    # labor_law
+    ("en", {"labor_law"},
+     "Inspectors identified wage arrears of 30 million tenge at two firms."),
+    ("kk", {"labor_law"},
+     "Инспекторлар 40 жұмысшыға жалақы төленбегенін анықтады."),
+    # budget_misuse, procurement
+    ("ru", {"budget_misuse"},
+     "Выявлено нецелевое использование бюджетных средств на 5 млн тенге."),
+    ("en", {"procurement"},
+     "Auditors found violations of public procurement legislation worth 1 billion tenge."),
+    # other: generic wrongdoing with no specific label
+    ("ru", {"other"},
+     "С начала года выявлено 12 коррупционных преступлений."),
+    ("kk", {"other"},
+     "Облыста 20 сыбайлас жемқорлық қылмысы анықталды."),
+    ("en", {"other"},
+     "Since January, 15 corruption crimes have been detected in the region."),
+]
+
+
+@pytest.mark.parametrize(("lang", "expected", "text"), CASES)
+def test_labels(nlps: dict[str, Language], lang: str, expected: set[str], text: str) -> None:
+    assert labels(nlps[lang], text) == expected
+
+
+def test_every_label_is_covered() -> None:
+    covered = set().union(*(expected for _, expected, _ in CASES))
+    assert covered == {
+        "bribery", "embezzlement", "fraud", "abuse_of_office", "negligence", "forgery",
+        "budget_misuse", "procurement", "labor_law", "land", "tax_customs",
+        "conflict_of_interest", "construction", "other",
+    }
+
+
+NOTHING = [
+    # negated or absent findings
+    ("ru", "Нарушений не выявлено."),
+    ("ru", "Нарушений в сфере государственных закупок не выявлено."),
+    ("ru", "В ходе мониторинга фактов нецелевого использования бюджетных средств не установлено."),
+    ("en", "No violations were found."),
+    ("en", "No violations of labor legislation were found during the inspection."),
+    ("en", "The audit did not find any inefficient use of budget funds."),
+    ("kk", "Бұзушылықтар анықталған жоқ."),
+    ("kk", "Тексеру кезінде еңбек заңнамасын бұзушылықтар анықталған жоқ."),
+    ("kk", "Мемлекеттік сатып алу саласында заң бұзушылық анықталмады."),
+    # "public procurement" alone is no violation
+    ("ru", "В 2025 году отдел образования провел 120 государственных закупок."),
+    ("en", "The akimat announced public procurement for the repair of two schools."),
+    ("kk", "Мектептерді жөндеуге мемлекеттік сатып алу өткізілді."),
+    # prevention talk with no concrete case
+    ("en", "Profilactic talks on the inadmissibility of corruption were held with the staff."),
+    ("ru", "С работниками проведена профилактическая беседа о недопустимости получения взяток."),
+    ("kk", "Қызметкерлерге пара алудың алдын алу туралы түсіндіру жұмыстары жүргізілді."),
+    ("ru", "Напоминаем, что за дачу взятки предусмотрена уголовная ответственность."),
+    # wording that only looks like a cue
+    ("en", "Local roads in the north are of low quality, the minister said."),
+    ("ru", "Преступление совершено по предварительному сговору группой лиц."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), NOTHING)
+def test_nothing(nlps: dict[str, Language], lang: str, text: str) -> None:
+    assert labels(nlps[lang], text) == set()
+
+
+def test_negation_is_scoped_to_its_clause(nlps: dict[str, Language]) -> None:
+    ru = (
+        "Нарушений трудового законодательства не выявлено, "
+        "однако установлен факт получения взятки."
+    )
+    assert labels(nlps["ru"], ru) == {"bribery"}
+    en = (
+        "No violations were found in procurement. "
+        "The contractor missed the deadline for the school."
+    )
+    assert labels(nlps["en"], en) == {"construction"}
+
+
+def test_other_only_without_a_specific_label(nlps: dict[str, Language]) -> None:
+    text = (
+        "С начала года выявлено 12 коррупционных преступлений.\n"
+        "Аким поселка задержан при получении взятки."
+    )
+    assert labels(nlps["ru"], text) == {"bribery"}
+    assert labels(nlps["ru"], text.split("\n")[0]) == {"other"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "article", "expected"),
+    [("ru", "366", "bribery"), ("kk", "189", "embezzlement"), ("en", "370", "negligence"),
+     ("ru", "361", "abuse_of_office"), ("en", "369", "forgery"), ("kk", "190", "fraud")],
+)
+def test_law_article_implies_label(lang: str, article: str, expected: str) -> None:
+    """A LAW_ARTICLE fact of an earlier component maps to a label through the data rows."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    component = nlp.add_pipe("govkz_violations")
+    text = f"Case under Article {article} of the Criminal Code was sent to court."
+    doc = nlp(text)
+    start = text.index("Article")
+    end = start + len(f"Article {article}")
+    add_fact(doc, start, end, "LAW_ARTICLE", code="CRIMINAL", article=article)
+    doc = component(doc)
+    found = {s._.norm["violation"] for s in facts(doc, LABEL)}
+    assert found == {expected}
+    # the LAW_ARTICLE fact keeps its own normalized value
+    (law,) = facts(doc, "LAW_ARTICLE")
+    assert law._.norm == {"code": "CRIMINAL", "article": article}
+
+
+def test_administrative_article_implies_nothing() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    component = nlp.add_pipe("govkz_violations")
+    doc = nlp("Fined under Article 366 of the Administrative Code.")
+    add_fact(doc, 11, 22, "LAW_ARTICLE", code="ADMINISTRATIVE", article="366")
+    assert list(facts(component(doc), LABEL)) == []
+
+
+def test_new_cue_is_one_data_row(tmp_path: Path) -> None:
+    rows = [{"kind": "cue", "label": "other", "stems": ["graffiti"]},
+            {"kind": "negation", "stems": ["no$"]}]
+    path = tmp_path / "violations.jsonl"
+    srsly.write_jsonl(path, rows)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("govkz_violations", config={"patterns": str(path)})
+    assert labels(nlp, "Graffiti was found on the school wall.") == {"other"}
+    assert labels(nlp, "No graffiti was found.") == set()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_to_disk_and_spacy_load(nlps: dict[str, Language], lang: str, tmp_path: Path) -> None:
+    nlp = nlps[lang]
+    nlp.to_disk(tmp_path / lang)
+    loaded = spacy.load(tmp_path / lang)
+    assert "govkz_violations" in loaded.pipe_names
+    rows = loaded.get_pipe("govkz_violations").rows  # type: ignore[attr-defined]
+    assert rows == nlp.get_pipe("govkz_violations").rows  # type: ignore[attr-defined]
+    assert labels(loaded, SEED[lang]) == labels(nlp, SEED[lang])
+    assert labels(loaded, SEED[lang]) == {"budget_misuse", "procurement", "labor_law"}
