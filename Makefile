@@ -11,7 +11,7 @@ DEV_EVAL := ../shared/eval/dev
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,baseline]'
 	touch $(STAMP)
 
 install: $(STAMP)

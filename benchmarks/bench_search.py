@@ -246,7 +246,7 @@ def main() -> None:
             p.unlink(missing_ok=True)
         conn = connect(path)
         t0 = time.perf_counter()
-        stats = index_records(conn, releases(corpus, args.n))
+        stats = index_records(conn, releases(corpus, args.n), batch_size=10_000)
         t1 = time.perf_counter()
         optimize_index(conn)
         t2 = time.perf_counter()

@@ -211,6 +211,8 @@ def corpus_lock(lock_path: Path, owner_path: Path, run_id: str) -> Iterator[None
             owner_path.write_text(json.dumps(owner), encoding="utf-8")
         yield
     finally:
+        with contextlib.suppress(OSError):
+            owner_path.unlink()
         lock.release()
 
 
@@ -311,11 +313,12 @@ class BatchRun:
         self.paths = corpus_paths(config.output)
         self.progress = progress
         self.run_id = new_run_id()
+        self.started = dt.datetime.now(dt.UTC)
         self.report = RunReport(
             run_id=self.run_id,
             corpus=str(config.output),
             base_url=config.base_url,
-            started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            started_at=self.started.isoformat(timespec="seconds"),
         )
         self.report_path: Path | None = None
 
@@ -329,8 +332,9 @@ class BatchRun:
                 self.report.recovered = recover(self.paths["records"], state)
                 if self.report.recovered:
                     log.warning(
-                        "recovered from an earlier run that did not finish",
-                        extra={"recovered": self.report.recovered},
+                        "recovered from an earlier run that did not finish: %s",
+                        self.report.recovered,
+                        extra={"event": "recovered", "recovered": self.report.recovered},
                     )
                 state.start_run(self.run_id)
                 self.report.streams = [
@@ -339,8 +343,13 @@ class BatchRun:
                     for lang in self.config.languages
                 ]
                 log.info(
-                    "run started",
+                    "run %s started: %d streams from %s into %s",
+                    self.run_id,
+                    len(self.report.streams),
+                    self.config.base_url,
+                    self.config.output,
                     extra={
+                        "event": "run_started",
                         "run_id": self.run_id,
                         "corpus": str(self.config.output),
                         "base_url": self.config.base_url,
@@ -355,7 +364,10 @@ class BatchRun:
                     interrupted = isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
                     self.report.outcome = "interrupted" if interrupted else "failed"
                     self.report.error = f"{type(exc).__name__}: {exc}"
-                    self._finish(state, started)
+                    try:
+                        self._finish(state, started)
+                    except Exception:  # e.g. a full disk; the original error matters more
+                        log.exception("could not record the end of the failed run")
                     raise
                 self.report.outcome = self._outcome()
                 self._finish(state, started)
@@ -377,14 +389,22 @@ class BatchRun:
         self.report.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.report_path = self._write_report()
         state.finish_run(self.run_id, self.report.outcome, str(self.report_path), self.report.error)
+        totals = self.report.totals()
         log.info(
-            "run finished",
+            "run %s finished: %s; %d new, %d updated, %d failed; report %s",
+            self.run_id,
+            self.report.outcome,
+            totals["new"],
+            totals["updated"],
+            totals["failed"],
+            self.report_path,
             extra={
+                "event": "run_finished",
                 "run_id": self.run_id,
                 "outcome": self.report.outcome,
                 "report": str(self.report_path),
                 "seconds": self.report.seconds,
-                "totals": self.report.totals(),
+                "totals": totals,
             },
         )
 
@@ -446,9 +466,17 @@ class BatchRun:
         except Exception as exc:  # one failing stream never stops the others
             rep.outcome, rep.error = "failed", f"{type(exc).__name__}: {exc}"
             log.error(
-                "fetch failed",
+                "fetch failed for %s/%s: %s",
+                rep.entity,
+                rep.lang,
+                rep.error,
                 exc_info=not isinstance(exc, ScraperError),
-                extra={"entity": rep.entity, "lang": rep.lang, "error": rep.error},
+                extra={
+                    "event": "fetch_failed",
+                    "entity": rep.entity,
+                    "lang": rep.lang,
+                    "error": rep.error,
+                },
             )
         finally:
             client.archive = None
@@ -458,8 +486,15 @@ class BatchRun:
         rep.seconds = round(time.monotonic() - before[2], 3)
         rep.warc_files = [str(p.relative_to(self.config.output)) for p in archive.finished]
         log.info(
-            "fetched",
+            "fetched %s/%s since %s: %d pages, %d requests, %d retries",
+            rep.entity,
+            rep.lang,
+            rep.since,
+            pages,
+            rep.requests,
+            rep.retries,
             extra={
+                "event": "fetched",
                 "entity": rep.entity,
                 "lang": rep.lang,
                 "since": rep.since,
@@ -490,8 +525,16 @@ class BatchRun:
                     rep.failed += 1
                     rep.note_error(f"{raw.endpoint}: {raw.message}")
                     log.error(
-                        "unreadable response",
-                        extra={"entity": rep.entity, "lang": rep.lang, "error": raw.message},
+                        "unreadable response for %s/%s: %s",
+                        rep.entity,
+                        rep.lang,
+                        raw.message,
+                        extra={
+                            "event": "unreadable_response",
+                            "entity": rep.entity,
+                            "lang": rep.lang,
+                            "error": raw.message,
+                        },
                     )
                     continue
                 if (raw.entity, raw.lang) != (rep.entity, rep.lang):
@@ -514,13 +557,21 @@ class BatchRun:
                 seg.publish()
                 rep.segment = seg.name
                 log.info(
-                    "segment committed",
-                    extra={"segment": seg.name, "records": len(seg.entries)},
+                    "committed %s (%d records)",
+                    seg.name,
+                    len(seg.entries),
+                    extra={
+                        "event": "segment_committed",
+                        "segment": seg.name,
+                        "records": len(seg.entries),
+                    },
                 )
             if rep.outcome != "failed":
                 rep.outcome = "partial" if rep.failed else "ok"
             watermark = None
             if rep.outcome != "failed" and not undated_failure and newest is not None:
+                # a release dated in the future must not hide everything before that date
+                newest = min(newest, self.started)
                 # never move past an item that failed: the next run must fetch it again
                 if oldest_failed is not None:
                     newest = min(newest, oldest_failed - dt.timedelta(seconds=1))
@@ -539,8 +590,17 @@ class BatchRun:
                 seg.discard()
         rep.seconds = round(rep.seconds + time.monotonic() - started, 3)
         log.info(
-            "stream done",
+            "%s/%s %s: %d seen, %d new, %d updated, %d unchanged, %d failed",
+            rep.entity,
+            rep.lang,
+            rep.outcome,
+            rep.seen,
+            rep.new,
+            rep.updated,
+            rep.unchanged,
+            rep.failed,
             extra={
+                "event": "stream_done",
                 "entity": rep.entity,
                 "lang": rep.lang,
                 "outcome": rep.outcome,
@@ -589,7 +649,12 @@ class BatchRun:
         except Exception as exc:  # one bad release never sinks the batch
             rep.failed += 1
             rep.note_error(f"{label}: {exc} ({raw.source.endpoint})")
-            log.error("skipped item", extra={"item": label, "error": str(exc)})
+            log.error(
+                "skipped %s: %s",
+                label,
+                exc,
+                extra={"event": "item_failed", "item": label, "error": str(exc)},
+            )
             return False
         record = record.model_copy(update={"version": version})
         created = _created_utc(item.get("created_date"))
@@ -599,7 +664,12 @@ class BatchRun:
             rep.new += 1
         else:
             rep.updated += 1
-            log.info("edited release", extra={"item": label, "version": version})
+            log.info(
+                "%s was edited: version %d",
+                label,
+                version,
+                extra={"event": "release_edited", "item": label, "version": version},
+            )
         return True
 
     def _update_index(self, state: RunState) -> dict[str, Any] | None:
@@ -623,10 +693,20 @@ class BatchRun:
                 conn.close()
             state.mark_indexed(names)
             result.update(stats.as_dict())
-            log.info("index updated", extra={"index": result})
+            log.info(
+                "index %s updated from %d segments",
+                index_path,
+                len(names),
+                extra={"event": "index_updated", "index": result},
+            )
         except Exception as exc:  # the records are safe; the index can be rebuilt
             result["error"] = f"{type(exc).__name__}: {exc}"
-            log.error("index update failed", exc_info=True, extra={"error": result["error"]})
+            log.error(
+                "index update failed: %s",
+                result["error"],
+                exc_info=True,
+                extra={"event": "index_failed", "error": result["error"]},
+            )
         return result
 
     def _write_report(self) -> Path:

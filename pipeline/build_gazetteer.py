@@ -268,10 +268,18 @@ def translit(text: str) -> list[str]:
     return out
 
 
+# The Kazakh Latin-based spellings seen in official English ("Aqtobe", "Qostanai",
+# "Qaraghandy"): қ → q, ғ → gh, applied to names written with Kazakh letters.
+KAZAKH_LATIN = str.maketrans({"қ": "q", "Қ": "Q", "ғ": "gh", "Ғ": "Gh"})
+
+
 def en_variants(name: str) -> set[str]:
-    """Transliterations, also with hyphens as spaces or dropped ("Ust Kamenogorsk")."""
+    """Transliterations, also with hyphens as spaces ("Ust Kamenogorsk")."""
     forms: set[str] = set()
-    for latin in translit(name):
+    latins = translit(name)
+    if re.search("[қғ]", name, re.IGNORECASE):
+        latins += translit(name.translate(KAZAKH_LATIN))[:2]
+    for latin in latins:
         forms.add(latin)
         if "-" in latin:
             forms.add(latin.replace("-", " "))

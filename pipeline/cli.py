@@ -277,17 +277,21 @@ def _batch_run(config_path: Path, base_url: str | None) -> int:
         if base_url:
             config.base_url = base_url.rstrip("/")
     except ConfigError as err:
-        log.error("config error: %s", err, extra={"config": str(config_path)})
+        log.error(
+            "config error: %s", err, extra={"event": "config_error", "config": str(config_path)}
+        )
         return EXIT_CONFIG
     batch = BatchRun(config, progress=is_terminal() and not json_logs)
     try:
         report = batch.execute()
     except CorpusLocked as err:
-        log.error("%s", err, extra={"corpus": str(config.output)})
+        log.error("%s", err, extra={"event": "locked", "corpus": str(config.output)})
         return EXIT_LOCKED
     except Exception as err:
         log.exception(
-            "run failed: %s", err, extra={"corpus": str(config.output), "run_id": batch.run_id}
+            "run failed: %s",
+            err,
+            extra={"event": "run_failed", "corpus": str(config.output), "run_id": batch.run_id},
         )
         return EXIT_FAILURE
     _print_run_report(report, batch.report_path)
@@ -295,22 +299,8 @@ def _batch_run(config_path: Path, base_url: str | None) -> int:
 
 
 def _print_run_report(report: Any, report_path: Path | None = None) -> None:
-    """A table on a terminal; with JSON logs the "run finished" event already says it all,
-    plus one "failed" event per failed stream so a log reader sees what failed."""
-    for s in report.streams:
-        if s.outcome != "ok":
-            log.warning(
-                "stream %s: %s/%s",
-                s.outcome,
-                s.entity,
-                s.lang,
-                extra={
-                    "entity": s.entity,
-                    "lang": s.lang,
-                    "outcome": s.outcome,
-                    "error": s.error or (s.errors[0] if s.errors else None),
-                },
-            )
+    """A table on a terminal. With JSON logs nothing: the "run_finished" event already
+    says it all, and stays the last line a run logs."""
     from .logs import JsonFormatter
 
     if any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers):
@@ -370,7 +360,7 @@ def status(
     try:
         cfg = load_config(config)
     except ConfigError as err:
-        log.error("config error: %s", err, extra={"config": str(config)})
+        log.error("config error: %s", err, extra={"event": "config_error", "config": str(config)})
         raise typer.Exit(EXIT_CONFIG) from err
     state_path = corpus_paths(cfg.output)["state"]
     if not state_path.exists():
@@ -456,11 +446,26 @@ def replay_server(
     ] = SAMPLES_DIR,
     port: Annotated[int, typer.Option("--port", help="0 picks a free port.")] = 8765,
     host: Annotated[str, typer.Option("--host", help="Loopback by default.")] = "127.0.0.1",
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            help="Scripted misbehaviour GLOB:KIND[:STATUS][,key=value...] (repeat), e.g. "
+            "'*/content-manager/news:status:429,retry_after=1,times=2'.",
+        ),
+    ] = None,
 ) -> None:
     """Serve recorded items the way gov.kz's news API does, for the crawler and tests."""
     from scrapers.replay import ReplayServer
 
+    if not dir.is_dir():
+        raise typer.BadParameter(f"{dir} is not a directory", param_hint="--dir")
     server = ReplayServer(dir, host=host, port=port)
+    for spec in fault or []:
+        try:
+            server.faults.add_spec(spec)
+        except ValueError as err:
+            raise typer.BadParameter(str(err), param_hint="--fault") from err
     print(f"replaying {dir} at {server.base_url} (Ctrl-C to stop)", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

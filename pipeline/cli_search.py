@@ -55,7 +55,7 @@ def _date(value: str | None, name: str, end: bool = False) -> dt.date | None:
 def index_cmd(
     sources: Annotated[
         list[Path] | None,
-        typer.Argument(help="Records JSONL files or directories (default: the corpus)."),
+        typer.Argument(help="Records JSONL files or directories (default: <corpus>/records)."),
     ] = None,
     corpus: CorpusOpt = DEFAULT_CORPUS,
     index: IndexOpt = None,
@@ -66,7 +66,8 @@ def index_cmd(
     """Build or update the search index from records JSONL (incremental, streaming)."""
     from .index import build_index
 
-    paths = sources or [corpus]
+    # a batch corpus keeps its records segments in <corpus>/records/
+    paths = sources or [corpus / "records" if (corpus / "records").is_dir() else corpus]
     missing = [p for p in paths if not p.exists()]
     if missing:
         typer.echo(f"no such file or directory: {', '.join(map(str, missing))}", err=True)

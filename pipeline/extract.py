@@ -70,14 +70,16 @@ def release_url(entity: str | None, news_id: int | None, lang: str) -> str | Non
 
 
 def doc_facts(doc: Doc) -> list[Fact]:
-    """Validated facts of a processed doc, one per span, overlaps within a label resolved
-    in favour of the longer span."""
+    """Validated facts of a processed doc, one per span. Overlapping spans of one label and
+    one normalized value keep the longer; different values both stay (a phrase can name
+    two kinds of violation)."""
     if FACTS_KEY not in doc.spans:
         return []
     sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-    by_label: dict[str, list[Any]] = {}
+    by_label: dict[tuple[str, str], list[Any]] = {}
     for span in doc.spans[FACTS_KEY]:
-        by_label.setdefault(span.label_, []).append(span)
+        value = json.dumps(span._.norm or {}, sort_keys=True, default=str)
+        by_label.setdefault((span.label_, value), []).append(span)
     chosen = []
     for spans in by_label.values():
         spans.sort(key=lambda s: (-(s.end_char - s.start_char), s.start_char))

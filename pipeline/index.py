@@ -147,7 +147,7 @@ CREATE TABLE IF NOT EXISTS facts (
     fold TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS facts_release ON facts(release_id);
-CREATE INDEX IF NOT EXISTS facts_label_value ON facts(label, value);
+CREATE INDEX IF NOT EXISTS facts_label_value ON facts(label, value, release_id);
 CREATE INDEX IF NOT EXISTS facts_violation ON facts(violation) WHERE violation IS NOT NULL;
 CREATE INDEX IF NOT EXISTS facts_deadline ON facts(deadline) WHERE deadline IS NOT NULL;
 CREATE INDEX IF NOT EXISTS facts_amount ON facts(amount) WHERE amount IS NOT NULL;
@@ -162,6 +162,15 @@ END;
 CREATE TRIGGER IF NOT EXISTS facts_ad AFTER DELETE ON facts BEGIN
     INSERT INTO facts_fts(facts_fts, rowid, fold) VALUES ('delete', old.fact_id, old.fold);
 END;
+
+-- Releases per facet value, refreshed after each indexing run that changed something: the
+-- landing page shows them instantly at any corpus size (live facets over JSON arrays are not).
+CREATE TABLE IF NOT EXISTS facet_counts (
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    releases INTEGER NOT NULL,
+    PRIMARY KEY (facet, value)
+);
 
 CREATE VIEW IF NOT EXISTS release_groups AS
 SELECT group_key,
@@ -213,6 +222,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: fewer spills into the WAL
     ensure_schema(conn)
     return conn
 
@@ -495,16 +505,33 @@ def _write_release(conn: sqlite3.Connection, rec: Release, stats: IndexStats) ->
 
 
 def index_records(
-    conn: sqlite3.Connection, records: Iterable[Release], stats: IndexStats | None = None
+    conn: sqlite3.Connection,
+    records: Iterable[Release],
+    stats: IndexStats | None = None,
+    batch_size: int | None = None,
 ) -> IndexStats:
-    """Add/replace ``records`` in the index in one transaction; returns what changed."""
+    """Add/replace ``records`` in the index; returns what changed.
+
+    Without ``batch_size`` everything is one transaction (all or nothing). With it, every
+    ``batch_size`` records are committed: a large build then keeps the WAL small, and since
+    each record is written whole and re-indexing is idempotent, a run stopped half-way is
+    finished by running it again.
+    """
     stats = stats if stats is not None else IndexStats()
+    changed_before = stats.added + stats.updated
+    in_batch = 0
     conn.execute("BEGIN IMMEDIATE")
     try:
         for rec in records:
             stats.read += 1
             _write_release(conn, rec, stats)
-        if stats.added or stats.updated:
+            in_batch += 1
+            if batch_size and in_batch >= batch_size:
+                conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                in_batch = 0
+        if stats.added + stats.updated > changed_before:
+            refresh_facet_counts(conn)
             conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('updated_at', ?)",
                 (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),),
@@ -516,13 +543,40 @@ def index_records(
     return stats
 
 
-def build_index(sources: Iterable[Path], index_path: Path, optimize: bool = False) -> IndexStats:
+FACET_COUNT_SQL = (
+    "DELETE FROM facet_counts",
+    "INSERT INTO facet_counts (facet, value, releases) "
+    "SELECT label, value, count(DISTINCT release_id) FROM facts "
+    "WHERE label IN ('VIOLATION', 'DISTRICT', 'REGION', 'ENTERPRISE', 'AGENCY') "
+    "AND value IS NOT NULL GROUP BY label, value",
+    "INSERT INTO facet_counts (facet, value, releases) "
+    "SELECT 'DEADLINE_MONTH', substr(deadline, 1, 7), count(DISTINCT release_id) FROM facts "
+    "WHERE label = 'DEADLINE' AND deadline IS NOT NULL GROUP BY substr(deadline, 1, 7)",
+    "INSERT INTO facet_counts (facet, value, releases) "
+    "SELECT 'LANG', lang, count(*) FROM releases GROUP BY lang",
+    "INSERT INTO facet_counts (facet, value, releases) "
+    "SELECT 'ENTITY', entity, count(*) FROM releases WHERE entity IS NOT NULL GROUP BY entity",
+)
+
+
+def refresh_facet_counts(conn: sqlite3.Connection) -> None:
+    """Recount releases per facet value (inside the caller's transaction)."""
+    for sql in FACET_COUNT_SQL:
+        conn.execute(sql)
+
+
+def build_index(
+    sources: Iterable[Path],
+    index_path: Path,
+    optimize: bool = False,
+    batch_size: int | None = 10_000,
+) -> IndexStats:
     """``govkz index``: stream records JSONL from ``sources`` into the index at ``index_path``."""
     index_path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(index_path)
     try:
         stats = IndexStats()
-        index_records(conn, iter_jsonl(sources, stats), stats)
+        index_records(conn, iter_jsonl(sources, stats), stats, batch_size=batch_size)
         if optimize:
             optimize_index(conn)
         return stats

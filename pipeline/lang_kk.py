@@ -53,23 +53,28 @@ TOKENIZER_EXCEPTIONS = update_exc(
 )
 
 _QUOTES = CONCAT_QUOTES + r"|«|»|„|“|”"
+# spaCy's ALPHA_LOWER/UPPER lack these Kazakh letters, so "жоқ." would stay one token and
+# hide the sentence end.
+_KK_LOWER = "ғқұ"
+_KK_UPPER = "ҒҚҰ"
+_ALPHA = ALPHA + _KK_LOWER + _KK_UPPER
 
 TOKENIZER_INFIXES = [
     *LIST_ELLIPSES,
     *LIST_ICONS,
     r"(?<=[0-9])[+\-\*^](?=[0-9-])",
-    rf"(?<=[{ALPHA_LOWER}{_QUOTES}])\.(?=[{ALPHA_UPPER}{_QUOTES}])",
-    rf"(?<=[{ALPHA}]),(?=[{ALPHA}])",
+    rf"(?<=[{ALPHA_LOWER}{_KK_LOWER}{_QUOTES}])\.(?=[{ALPHA_UPPER}{_KK_UPPER}{_QUOTES}])",
+    rf"(?<=[{_ALPHA}]),(?=[{_ALPHA}])",
     # Case suffixes after an abbreviation, a number or a quote: "МКК-да", "2025-жылы", "»-ға".
-    rf"(?<=[{ALPHA}0-9{_QUOTES}])(?:{HYPHENS})(?=[{ALPHA}])",
-    rf"(?<=[{ALPHA}0-9])[:<>=/](?=[{ALPHA}])",
+    rf"(?<=[{_ALPHA}0-9{_QUOTES}])(?:{HYPHENS})(?=[{_ALPHA}])",
+    rf"(?<=[{_ALPHA}0-9])[:<>=/](?=[{_ALPHA}])",
 ]
 
 
 class KazakhDefaults(BaseDefaults):
     tokenizer_exceptions = TOKENIZER_EXCEPTIONS
     prefixes = (*TOKENIZER_PREFIXES, "«", "„")
-    suffixes = (*TOKENIZER_SUFFIXES, "»", "“")
+    suffixes = (*TOKENIZER_SUFFIXES, "»", "“", rf"(?<=[{_KK_LOWER}{_KK_UPPER}])\.")
     infixes = tuple(TOKENIZER_INFIXES)
 
 

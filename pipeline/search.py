@@ -5,8 +5,10 @@
 inflections match ("Өскемен" finds "Өскемена"). The FTS expression asks the original columns
 *or* the script-folded shadow columns: the folded side makes "Taza Oskemen" find
 "Таза Өскемен", the original side lets snippet() highlight same-script matches and gives them a
-higher bm25. Fact filters (``--district Zaisan``) match the folded normalized value and the
-folded evidence span through ``facts_fts``.
+higher bm25 (cross-script matches are highlighted by ``fold_snippet`` instead). Fact filters
+(``--district Zaisan``) match the folded normalized value and the folded evidence span through
+``facts_fts``; a narrow filter drives the query (IN), a broad one is probed per release
+(EXISTS) so a date-ordered scan can stop early.
 """
 
 from __future__ import annotations
@@ -38,10 +40,12 @@ _HL_OPEN, _HL_CLOSE = "\x02", "\x03"
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-# Fact filters matched through facts_fts (script-insensitive, word-prefix).
-# A text query matching more documents than this ranks only the most recently indexed ones.
+# A text query matching more documents than this ranks (bm25) only the RANK_WINDOW most
+# recently indexed of them, so a very common word stays fast; snippets then come from the
+# Python highlighter instead of snippet().
 RANK_WINDOW = 5000
 
+# Fact filters matched through facts_fts (script-insensitive, word-prefix).
 TEXT_FILTERS: dict[str, str] = {
     "district": "DISTRICT",
     "region": "REGION",

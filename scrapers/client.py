@@ -391,9 +391,10 @@ class GovKzClient:
                     return sent
         except _RetryableStatus as exc:
             status = exc.response.status_code
-            raise HttpStatusError(url, status, exc.response.text[:200]) from None
+            endpoint = str(exc.response.request.url)
+            raise HttpStatusError(endpoint, status, exc.response.text[:200]) from None
         except httpx.TransportError as exc:
-            raise TransportFailure(url, exc) from exc
+            raise TransportFailure(str(httpx.URL(url, params=list(params or []))), exc) from exc
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     # -- challenge ----------------------------------------------------------------------------

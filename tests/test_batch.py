@@ -52,8 +52,16 @@ def item_path(root: Path, entity: str, news_id: int, lang: str) -> Path:
     return root / entity / f"{news_id}.{lang}.json"
 
 
-def write_item(root: Path, entity: str, news_id: int, lang: str, n: int, body: str) -> None:
-    created = T0 + timedelta(hours=n)
+def write_item(
+    root: Path,
+    entity: str,
+    news_id: int,
+    lang: str,
+    n: int,
+    body: str,
+    created: datetime | None = None,
+) -> None:
+    created = created or T0 + timedelta(hours=n)
     item = {
         "id": news_id,
         "title": TITLES[lang].format(n=n),
@@ -249,10 +257,12 @@ def test_two_runs_in_a_row_second_writes_nothing(
 
     # structured log lines, one JSON object per event
     events = json_lines(first.stderr)
-    msgs = [e["msg"] for e in events]
-    assert msgs[0] == "run started" and msgs[-1] == "run finished"
-    assert msgs.count("segment committed") == len(segments)
+    kinds = [e.get("event") for e in events]
+    assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
+    assert kinds.count("segment_committed") == len(segments)
+    assert kinds.count("stream_done") == len(segments)
     assert all({"ts", "level", "logger", "msg"} <= set(e) for e in events)
+    assert events[-1]["outcome"] == "ok" and events[-1]["report"].endswith(".json")
 
     # the run report, per entity and language
     report = json.loads((output / "reports" / "latest.json").read_text(encoding="utf-8"))
@@ -429,19 +439,24 @@ def test_sigkill_after_first_segments_then_restart(
     }
 
 
-def test_sigkill_at_arbitrary_moments_loses_and_duplicates_nothing(
+def test_sigkill_at_many_moments_loses_and_duplicates_nothing(
     tmp_path: Path, server: ReplayServer, samples: tuple[Path, set[tuple[str, int, str]]]
 ) -> None:
-    """Kill runs at several points in time (fetch, extraction, commit: wherever they land);
-    after each kill the committed files hold no duplicate, and a last run completes all."""
+    """Kill runs at several points (in fetch, in extraction, around commits: wherever the
+    moments land); after each kill the committed files hold no duplicate and no torn line,
+    and a last run completes the corpus."""
     config = write_config(tmp_path / "corpus.toml", page_size=2)
     output = tmp_path / "corpus"
-    server.faults.add(NEWS_PATH, kind="delay", delay=0.15, method="GET", times=None)
-    for after in (2.0, 3.0, 4.0, 5.0):
+    server.faults.add(NEWS_PATH, kind="delay", delay=0.1, method="GET", times=None)
+    for nth, extra in ((1, 0.0), (4, 0.3), (5, 0.9), (8, 0.5), (10, 1.2)):
+        server.requests.clear()
         proc = start_cli(
             "run", "--config", str(config), "--base-url", server.base_url, cwd=tmp_path
         )
-        time.sleep(after)
+        wait_for(
+            lambda n=nth: sum(list_requests(server).values()) >= n, proc, f"list request {nth}"
+        )
+        time.sleep(extra)
         if proc.poll() is None:
             sigkill(proc)
         else:
@@ -497,7 +512,8 @@ def test_concurrent_second_run_is_refused_at_once(
     assert first.poll() is None  # refused while the first run holds the lock, not after
     assert elapsed < 9
     events = json_lines(second.stderr)
-    refusal = " ".join(e["msg"] for e in events)
+    assert [e.get("event") for e in events] == ["locked"]
+    refusal = events[0]["msg"]
     assert "another govkz run holds the lock" in refusal
     assert f"pid {first.pid}" in refusal and str(tmp_path / "corpus") in refusal
 
@@ -527,7 +543,9 @@ def test_one_failing_entity_does_not_stop_the_others(
         else:
             assert s["outcome"] == "ok" and s["new"] == CORPUS["ent-alpha"]
     assert_complete(output, {k for k in samples[1] if k[0] == "ent-alpha"})
-    failures = [e for e in json_lines(result.stderr) if e["msg"] == "fetch failed"]
+    events = json_lines(result.stderr)
+    assert events[-1]["event"] == "run_finished" and events[-1]["outcome"] == "partial"
+    failures = [e for e in events if e.get("event") == "fetch_failed"]
     assert {(e["entity"], e["lang"]) for e in failures} == {("ent-beta", lang) for lang in LANGS}
 
     # gov.kz is back: the next run fetches what was missed, and only that
@@ -582,6 +600,23 @@ def test_an_item_that_cannot_be_extracted_is_reported_and_retried(
     assert report.outcome == "ok"
     assert sum(s.new for s in report.streams) == 1
     assert_complete(config.output, expected)
+
+
+def test_a_release_dated_in_the_future_does_not_stall_its_stream(
+    tmp_path: Path, server: ReplayServer, samples: tuple[Path, set[tuple[str, int, str]]]
+) -> None:
+    root, expected = samples
+    future = FIRST_ID["ent-beta"] + 50
+    write_item(root, "ent-beta", future, "ru", 24 * 365 * 80, "<p>Misdated release.</p>")
+    config = config_for(tmp_path, server, lookback_days=0)
+    assert BatchRun(config).execute().outcome == "ok"
+    later = FIRST_ID["ent-beta"] + 51
+    now = datetime.now(ASTANA).replace(microsecond=0) + timedelta(seconds=1)
+    write_item(root, "ent-beta", later, "ru", 48, "<p>Published after the first run.</p>", now)
+    report = BatchRun(config).execute()
+    stream = next(s for s in report.streams if (s.entity, s.lang) == ("ent-beta", "ru"))
+    assert (stream.new, stream.unchanged) == (1, 1)
+    assert_complete(config.output, expected | {("ent-beta", i, "ru") for i in (future, later)})
 
 
 def test_search_index_is_updated_when_present(

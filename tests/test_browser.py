@@ -124,16 +124,25 @@ def test_landing_facets_search_and_release_page(server: str, page: object) -> No
 
     page.goto(server + "/")  # type: ignore[attr-defined]
     expect(page.get_by_role("heading", level=1)).to_contain_text("govkz-press")  # type: ignore[attr-defined]
-    page.get_by_role("link", name="violation", exact=True).click()  # type: ignore[attr-defined]
-
-    # the releases table with its facets; pick violation = procurement
-    facet = page.locator(".facet-info").filter(has_text="violations")  # type: ignore[attr-defined]
-    expect(facet).to_be_visible()
-    facet.get_by_role("link", name="procurement").click()
-    expect(page).to_have_url(re.compile(r"violations__arraycontains=procurement"))  # type: ignore[arg-type]
+    # landing facets (precomputed counts): violation = procurement
+    landing = page.locator("#landing-violation")  # type: ignore[attr-defined]
+    expect(landing).to_contain_text("procurement")
+    expect(landing).to_contain_text("bribery")
+    page.screenshot(path="/tmp/govkz-landing.png", full_page=True)  # type: ignore[attr-defined]
+    landing.get_by_role("link", name="procurement").click()
+    expect(page).to_have_url(re.compile(r"_violation=procurement"))  # type: ignore[arg-type]
     rows = _rows(page)
     assert len(rows) == 4  # the seed release in 3 languages + the audit release
     assert not any("взятк" in r for r in rows)
+
+    # the table's own facets narrow further: + violation labor_law
+    facet = page.locator("#facet-violations")  # type: ignore[attr-defined]
+    expect(facet).to_contain_text("labor_law")
+    facet.get_by_role("link", name="labor_law").click()
+    expect(page).to_have_url(re.compile(r"_violation=labor_law"))  # type: ignore[arg-type]
+    assert len(_rows(page)) == 2  # ru and en of the seed release
+    page.go_back()  # type: ignore[attr-defined]
+    expect(page.locator("#facet-districts")).to_contain_text("Зайсанский район")  # type: ignore[attr-defined]
     page.screenshot(path="/tmp/govkz-facets.png", full_page=True)  # type: ignore[attr-defined]
 
     # full-text search in another script narrows the faceted list
@@ -204,3 +213,18 @@ def test_canned_search_highlights_snippets_in_any_script(server: str, page: obje
     page.goto(server + "/index/search?q=" + "Taza Oskemen")  # type: ignore[attr-defined]
     assert len(_rows(page)) == 3
     assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_fact_filters_in_the_address_are_script_insensitive(server: str, page: object) -> None:
+    from playwright.sync_api import expect
+
+    for district in ("Zaisan", "Зайсан", "Zaysan"):
+        page.goto(f"{server}/index/releases?_district={district}")  # type: ignore[attr-defined]
+        expect(page.locator("h3").first).to_contain_text("district is")  # type: ignore[attr-defined]
+        assert len(_rows(page)) == 4, district
+    page.goto(f"{server}/index/releases?_enterprise=Taza Oskemen&_deadline=2025-12")  # type: ignore[attr-defined]
+    assert len(_rows(page)) == 3
+    # facet counts follow the filter
+    expect(page.locator("#facet-violations")).to_contain_text("procurement 3")  # type: ignore[attr-defined]
+    page.goto(f"{server}/index/releases?_violation=jaywalking")  # type: ignore[attr-defined]
+    expect(page.locator("body")).to_contain_text("unknown violation")  # type: ignore[attr-defined]

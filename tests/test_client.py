@@ -17,6 +17,7 @@ from scrapers.errors import (
     HttpStatusError,
     NotAllowedError,
     RepeatedPageError,
+    TransportFailure,
 )
 from scrapers.replay import NEWS_PATH, ReplayServer
 
@@ -273,3 +274,11 @@ async def test_fresh_ticket_refused_twice_gives_up(replay_server: ReplayServer) 
         with pytest.raises(NotAllowedError):
             await client.fetch_news_page("test-akimat", "ru")
     assert client.stats.handshakes == 2 and client.stats.not_allowed == 2
+
+
+async def test_connection_resets_run_out(replay_server: ReplayServer) -> None:
+    replay_server.faults.add(NEWS_PATH, kind="reset", times=None)
+    async with client_for(replay_server, max_retries=1) as client:
+        with pytest.raises(TransportFailure, match=r"news\?projects=eq%3Atest-akimat"):
+            await client.fetch_news_page("test-akimat", "ru")
+    assert client.stats.transport_errors == 2 and client.stats.retries == 1

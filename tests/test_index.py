@@ -240,6 +240,13 @@ def test_build_adds_every_record_with_facts_and_language_groups(tmp_path: Path) 
     assert fact["evidence"].startswith("Реконструкцию пункта пропуска")
     assert fact["evidence"].endswith("2025 года.")
     assert "zaisanski raion" in fact["fold"]
+    counts = dict(
+        conn.execute("SELECT facet || ':' || value, releases FROM facet_counts").fetchall()
+    )
+    assert counts["VIOLATION:procurement"] == 4
+    assert counts["DISTRICT:Зайсанский район"] == 4
+    assert counts["DEADLINE_MONTH:2025-12"] == 3
+    assert counts["LANG:ru"] == 2
     money = conn.execute("SELECT value, amount, currency FROM facts WHERE label='MONEY'").fetchall()
     assert ("5 000 000 KZT", 5_000_000.0, "KZT") in [tuple(m) for m in money]
     conn.close()
@@ -339,3 +346,21 @@ def test_evidence_sentence_is_the_sentence_around_the_span() -> None:
     text = "Title\n\nFirst one. The deadline is December 31, 2025. Last one."
     start = text.index("December")
     assert evidence_sentence(text, start, start + 8) == "The deadline is December 31, 2025."
+
+
+def test_batched_build_commits_as_it_goes_and_is_resumable(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "index.sqlite")
+    records = demo_records()
+
+    def stops_after_three() -> Any:
+        yield from records[:3]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index_records(conn, stops_after_three(), batch_size=2)
+    # the first full batch was committed, the interrupted one rolled back
+    assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 2
+    stats = index_records(conn, records, batch_size=2)
+    assert (stats.unchanged, stats.added) == (2, 3)
+    assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 5
+    conn.close()

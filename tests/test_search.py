@@ -227,3 +227,48 @@ def test_real_samples_seed_release_found_in_both_scripts(tmp_path: Path) -> None
         hits = search(conn, query, limit=5)
         assert any(h.govkz_id == 1021338 for h in hits), query
     conn.close()
+
+
+def test_cli_index_and_search_commands(tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from pipeline.cli_search import register
+
+    try:
+        from .test_index import write_jsonl
+    except ImportError:
+        from test_index import write_jsonl  # type: ignore[no-redef]
+
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_jsonl(corpus / "records.jsonl", demo_records())
+
+    res = runner.invoke(app, ["index", "--corpus", str(corpus)])
+    assert res.exit_code == 0, res.output
+    assert (corpus / "index.sqlite").exists()
+    res = runner.invoke(app, ["index", "--corpus", str(corpus)])
+    assert "0 added, 0 updated, 5 unchanged" in res.output
+
+    args = ["--corpus", str(corpus)]
+    res = runner.invoke(app, ["search", "Taza Oskemen", "--format", "json", *args])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["id"] == 1021338
+
+    res = runner.invoke(
+        app,
+        ["search", "--district", "Zaisan", "--deadline-from", "2026", "--format", "csv", *args],
+    )
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert {r["id"] for r in rows} == {"2000002"}
+    assert {r["fact_label"] for r in rows} == {"DISTRICT", "DEADLINE"}
+
+    res = runner.invoke(app, ["search", "--violation", "nope", *args])
+    assert res.exit_code == 2 and "unknown violation" in res.output
+    res = runner.invoke(app, ["search", *args])  # neither words nor filters
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["search", "x", "--index", str(tmp_path / "missing.sqlite")])
+    assert res.exit_code == 2 and "govkz index" in res.output

@@ -28,14 +28,16 @@ _NORM_KEY = "govkz_norm"
 
 
 def _get_norm(span: Span) -> dict[str, Any] | None:
-    value: dict[str, Any] | None = span.doc.user_data.get(
+    user_data: dict[Any, Any] = span.doc.user_data
+    value: dict[str, Any] | None = user_data.get(
         (_NORM_KEY, span.start_char, span.end_char, span.label_)
     )
     return value
 
 
 def _set_norm(span: Span, value: dict[str, Any] | None) -> None:
-    span.doc.user_data[(_NORM_KEY, span.start_char, span.end_char, span.label_)] = value
+    user_data: dict[Any, Any] = span.doc.user_data
+    user_data[(_NORM_KEY, span.start_char, span.end_char, span.label_)] = value
 
 
 # spaCy keys span extension values by character offsets only; two facts of different

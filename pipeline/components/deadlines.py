@@ -178,7 +178,7 @@ class DeadlineComponent(RuleComponent):
             if pattern.precision != "day":
                 continue
             for m in pattern.regex.finditer(text):
-                if m.group("year") and (best is None or m.start() < best[0]):
+                if m.groupdict().get("year") and (best is None or m.start() < best[0]):
                     best = (m.start(), int(m.group("year")))
                     break
         return best[1] if best else None

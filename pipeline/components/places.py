@@ -87,6 +87,7 @@ PREFERENCE: dict[str | None, tuple[frozenset[str], ...]] = {
 }
 
 DASHES = {"-", "–", "—"}
+CLOSING = {"»", '"', "”", "“", "'", "’"}
 # A cue that names the very kind of place found; other cues ("аким города X Y") and bare
 # names may still be a person's name.
 STRONG_CUES = {("village", "village"), ("city", "city"), ("city", "rcity")}
@@ -170,20 +171,35 @@ class PlacesComponent(RuleComponent):
     def __init__(
         self, nlp: Language, name: str, patterns: str | None = None, gazetteer: str | None = None
     ) -> None:
-        directory = Path(gazetteer) if gazetteer else DATA_DIR
-        self.places_rows, self.form_rows = _read_gazetteer(directory, str(nlp.lang))
+        # The gazetteer is read and indexed on first use: spacy.load would otherwise read
+        # the packaged copy in __init__ only to replace it with the saved one in from_disk.
+        self.directory = Path(gazetteer) if gazetteer else DATA_DIR
+        self._gazetteer: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
+        self.places: dict[str, Place] = {}
+        self.index: dict[tuple[str, ...], dict[str, list[str]]] = {}
+        self.max_len = 0
         super().__init__(nlp, name, patterns)
 
     # -- building -----------------------------------------------------------------------
-    def build(self, rows: list[dict[str, Any]]) -> None:
+    @property
+    def gazetteer(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(place rows, surface-form rows of this language)."""
+        if self._gazetteer is None:
+            self._gazetteer = _read_gazetteer(self.directory, str(self.nlp.lang))
+        return self._gazetteer
+
+    def _ensure_index(self) -> None:
+        if self.index:
+            return
+        places_rows, form_rows = self.gazetteer
         self.places = {
             r["kato"]: Place(
                 r["kato"], r["type"], r.get("parent") or "", r["name_ru"], r["plain_ru"]
             )
-            for r in self.places_rows
+            for r in places_rows
         }
         index: dict[tuple[str, ...], dict[str, list[str]]] = {}
-        for frow in self.form_rows:
+        for frow in form_rows:
             for form in frow["forms"]:
                 key = tuple(form.split(" "))
                 index.setdefault(key, {}).setdefault(frow["kind"], []).extend(frow["kato"])
@@ -192,6 +208,9 @@ class PlacesComponent(RuleComponent):
             index.setdefault(key, {}).setdefault(row.get("form", "abbr"), []).append(row["kato"])
         self.index = index
         self.max_len = max((len(k) for k in index), default=0)
+
+    def build(self, rows: list[dict[str, Any]]) -> None:
+        self.index = {}  # aliases may have changed: re-index on next use
         self.cues = _word_rules(self.rows_of("cue"))
         self.blocks = _word_rules(self.rows_of("block"))
         self.plurals = [r for side in _word_rules(self.rows_of("plural")).values() for r in side]
@@ -207,6 +226,7 @@ class PlacesComponent(RuleComponent):
     # -- matching -----------------------------------------------------------------------
     def find(self, doc: Doc) -> list[_Match]:
         """Longest gazetteer n-grams, left to right, with their cue words."""
+        self._ensure_index()
         words = [fold(t.text) for t in doc]
         found: list[_Match] = []
         i, n = 0, len(doc)
@@ -225,38 +245,55 @@ class PlacesComponent(RuleComponent):
             found.append(_Match(i, i + size, {k: sorted(set(v)) for k, v in kinds.items()}))
             i += size
         used: set[int] = set()  # tokens already serving as a cue after a name
-        blocked: set[int] = set()  # positions in ``found`` vetoed by a block word
+        blocked: dict[int, str] = {}  # positions in ``found`` vetoed by a block word → side
         for pos, m in enumerate(found):
             m.span_start, m.span_end = m.start, m.end
             before = self._before(words, m.start)
-            if (m.end < n and _rule(self.blocks["after"], words[m.end])) or (
-                before is not None and _rule(self.blocks["before"], words[before])
-            ):
-                blocked.add(pos)  # a street, a river, a rural okrug: not the place itself
+            after = self._after(words, m.end)
+            if after is not None and _rule(self.blocks["after"], words[after]):
+                blocked[pos] = "after"  # a street, a river, a rural okrug: not the place itself
+                continue
+            if before is not None and _rule(self.blocks["before"], words[before]):
+                blocked[pos] = "before"
                 continue
             if set(m.katos) == {"abbr"}:
                 continue
-            if m.end < n and (cue := _rule(self.cues["after"], words[m.end])):
-                m.cue, m.cue_side, m.span_end, m.cue_at = cue, "after", m.end + 1, m.end
-                used.add(m.end)
+            if after is not None and (cue := _rule(self.cues["after"], words[after])):
+                m.cue, m.cue_side, m.span_end, m.cue_at = cue, "after", after + 1, after
+                used.add(after)
             elif (
                 before is not None
                 and before not in used
                 and (cue := _rule(self.cues["before"], words[before]))
             ):
                 m.cue, m.cue_side, m.span_start, m.cue_at = cue, "before", before, before
-        # "Мыңбаев және Манас көшелері": the block word covers the whole list
+        # "Мыңбаев және Манас көшелері", "streets Abay and Satpayev": a block word covers the list
         for pos in range(len(found) - 2, -1, -1):
-            nxt = found[pos + 1]
+            left, right = found[pos], found[pos + 1]
             if (
-                pos + 1 in blocked
-                and found[pos].cue is None
-                and self._joined(found[pos], nxt, words)
+                blocked.get(pos + 1) == "after"
+                and left.cue is None
+                and self._joined(left, right, words)
             ):
-                blocked.add(pos)
+                blocked[pos] = "after"
+        for pos in range(1, len(found)):
+            left, right = found[pos - 1], found[pos]
+            if (
+                blocked.get(pos - 1) == "before"
+                and right.cue is None
+                and self._joined(left, right, words)
+            ):
+                blocked[pos] = "before"
         kept = [m for pos, m in enumerate(found) if pos not in blocked]
         self._coordinate(kept, words, doc)
         return kept
+
+    def _after(self, words: list[str], end: int) -> int | None:
+        """Index of the word after ``end``, skipping closing quotes ("«Akbulak» program")."""
+        k = end
+        while k < len(words) and words[k] in CLOSING:
+            k += 1
+        return k if k < len(words) else None
 
     def _before(self, words: list[str], start: int) -> int | None:
         """Index of the word before ``start``, skipping gap words ("г . X", "city of X")."""
@@ -341,13 +378,12 @@ class PlacesComponent(RuleComponent):
         prev = doc[m.start - 1] if m.start > 0 else None
         if prev is not None and _INITIAL.fullmatch(prev.text):
             return True
-        if nxt is not None and nxt.is_alpha and nxt.text[:1].isupper() and not nxt.is_sent_start:
+        if nxt is not None and _capitalized(nxt.text) and not nxt.is_sent_start:
             return True
         return bool(
             kind == "village"  # a town after a capitalized word: "Taza Oskemen", "in Semey"
             and prev is not None
-            and prev.is_alpha
-            and prev.text[:1].isupper()
+            and _capitalized(prev.text)
             and not prev.is_sent_start
         )
 
@@ -408,22 +444,22 @@ class PlacesComponent(RuleComponent):
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         super().to_disk(path, exclude=exclude)
         directory = Path(path)
-        srsly.write_jsonl(gazetteer_path(None, directory), self.places_rows)
-        srsly.write_jsonl(gazetteer_path(str(self.nlp.lang), directory), self.form_rows)
+        places_rows, form_rows = self.gazetteer
+        srsly.write_jsonl(gazetteer_path(None, directory), places_rows)
+        srsly.write_jsonl(gazetteer_path(str(self.nlp.lang), directory), form_rows)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PlacesComponent:
-        self.places_rows, self.form_rows = _read_gazetteer(ensure_path(path), str(self.nlp.lang))
+        self._gazetteer = _read_gazetteer(ensure_path(path), str(self.nlp.lang))
         super().from_disk(path, exclude=exclude)
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return srsly.msgpack_dumps(
-            {"rows": self.rows, "places": self.places_rows, "forms": self.form_rows}
-        )
+        places_rows, form_rows = self.gazetteer
+        return srsly.msgpack_dumps({"rows": self.rows, "places": places_rows, "forms": form_rows})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> PlacesComponent:
         msg = srsly.msgpack_loads(data)
-        self.rows, self.places_rows, self.form_rows = msg["rows"], msg["places"], msg["forms"]
+        self.rows, self._gazetteer = msg["rows"], (msg["places"], msg["forms"])
         self.build(self.rows)
         return self
 
@@ -458,14 +494,26 @@ def _rule(rules: list[tuple[set[str], tuple[str, ...], str]], word: str) -> str 
     return None
 
 
+_LATIN_SURNAME = re.compile(r"(?:ov|ev|ova|eva|yev|yeva)$", re.I)
 _SURNAME = re.compile(
     r"(?:ов|ев|ёв|ова|ева)$", re.I
 )  # Cyrillic: en lists of villages named after people
 
 
 def _common(text: str) -> bool:
-    """Bare village names too short or too surname-like to trust without a cue."""
+    """Bare village names too short or too surname-like to trust without a cue.
+
+    One-word names ending like a Russian surname ("Асанов") and several-word names ending
+    like any surname ("Temirbek Zhurgenov", a village and an academy's namesake).
+    """
+    words = text.split()
+    if len(words) > 1:
+        return bool(_SURNAME.search(words[-1]) or _LATIN_SURNAME.search(words[-1]))
     return len(text) < 4 or bool(_SURNAME.search(text))
+
+
+def _capitalized(text: str) -> bool:
+    return text[:1].isalpha() and text[:1].isupper()
 
 
 def _disambiguate(chosen: list[Place], sure: list[tuple[int, str]], at: int) -> Place | None:

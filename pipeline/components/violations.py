@@ -71,13 +71,20 @@ def _token(stem: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class _Hit:
+class _Rule:
+    """What a data row means once matched."""
+
     kind: str
-    label: str | None
-    start: int
-    end: int
+    label: str | None = None
     overrides: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: _Rule
+    start: int
+    end: int
 
 
 @Language.factory("govkz_violations", default_config={"patterns": None})
@@ -92,7 +99,7 @@ class ViolationComponent(RuleComponent):
 
     def build(self, rows: list[dict[str, Any]]) -> None:
         self.matcher = Matcher(self.nlp.vocab, validate=True)
-        self.keys: dict[int, tuple[str, str | None, frozenset[str], frozenset[str]]] = {}
+        self.rules: dict[int, _Rule] = {}
         self.article_labels: dict[tuple[str, str], str] = {}
         for i, row in enumerate(rows):
             kind = row.get("kind")
@@ -111,9 +118,12 @@ class ViolationComponent(RuleComponent):
                 raise ValueError(f"violations row {i} has neither 'pattern' nor 'stems': {row}")
             key = f"{kind}:{i}"
             self.matcher.add(key, patterns)
-            overrides = frozenset(Violation(x).value for x in row.get("overrides", ()))
-            unless = frozenset(Violation(x).value for x in row.get("unless", ()))
-            self.keys[self.nlp.vocab.strings[key]] = (kind, label, overrides, unless)
+            self.rules[self.nlp.vocab.strings[key]] = _Rule(
+                kind,
+                label,
+                frozenset(Violation(x).value for x in row.get("overrides", ())),
+                frozenset(Violation(x).value for x in row.get("unless", ())),
+            )
 
     # -- scopes ---------------------------------------------------------------------
     @staticmethod
@@ -132,47 +142,47 @@ class ViolationComponent(RuleComponent):
         return seg
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = []
-        for mid, start, end in self.matcher(doc):
-            hits.append(_Hit(*self.keys[mid][:2], start, end, *self.keys[mid][2:]))
+        hits = [_Hit(self.rules[mid], start, end) for mid, start, end in self.matcher(doc)]
         seg = self._segments(doc)
         clause = list(seg)
         clause_no = 0
-        breaks = {h.start for h in hits if h.kind == "clause_break"}
+        breaks = {h.start for h in hits if h.rule.kind == "clause_break"}
         for i in range(len(doc)):
             if i > 0 and (seg[i] != seg[i - 1] or i in breaks or doc[i].text == ";"):
                 clause_no += 1
             clause[i] = clause_no
 
         negated_clauses = {
-            clause[i] for h in hits if h.kind == "negation" for i in range(h.start, h.end)
+            clause[i] for h in hits if h.rule.kind == "negation" for i in range(h.start, h.end)
         }
-        finding_sents = {seg[h.start] for h in hits if h.kind == "finding"}
-        prevention_sents = {seg[h.start] for h in hits if h.kind == "prevention"} - finding_sents
+        # prevention talk cancels its sentence unless a concrete finding is reported there
+        finding_sents = {seg[h.start] for h in hits if h.rule.kind == "finding"}
+        prevention_sents = {seg[h.start] for h in hits if h.rule.kind == "prevention"}
+        prevention_sents -= finding_sents
 
         def kept(h: _Hit) -> bool:
             if any(clause[i] in negated_clauses for i in range(h.start, h.end)):
                 return False
             return seg[h.start] not in prevention_sents
 
-        cues = [h for h in hits if h.kind == "cue" and h.label and kept(h)]
+        cues = [h for h in hits if h.rule.kind == "cue" and h.rule.label and kept(h)]
         overridden = {
             id(h)
             for o in cues
             for h in cues
-            if h.label in o.overrides and h.start < o.end and o.start < h.end
+            if h.rule.label in o.rule.overrides and h.start < o.end and o.start < h.end
         }
         found: dict[str, list[Span]] = {}
         for fact in facts(doc, "LAW_ARTICLE"):
             norm = fact._.norm or {}
             label = self._article_label(str(norm.get("code")), str(norm.get("article")))
-            if label and fact.start < len(doc) and kept(_Hit("cue", label, fact.start, fact.end)):
+            if label and kept(_Hit(_Rule("cue", label), fact.start, fact.end)):
                 found.setdefault(label, []).append(_article_evidence(fact))
         cues = [h for h in cues if id(h) not in overridden]
-        strong = set(found) | {h.label for h in cues if not h.unless}
+        strong = set(found) | {h.rule.label for h in cues if not h.rule.unless}
         for h in cues:
-            if h.label and not (h.unless & strong):
-                found.setdefault(h.label, []).append(doc[h.start : h.end])
+            if h.rule.label and not (h.rule.unless & strong):
+                found.setdefault(h.rule.label, []).append(doc[h.start : h.end])
 
         specific = {label for label in found if label != OTHER}
         chosen = [
@@ -196,8 +206,8 @@ class ViolationComponent(RuleComponent):
 def _article_evidence(fact: Span) -> Span:
     """The article's number inside a LAW_ARTICLE fact, as the VIOLATION evidence.
 
-    Span extension values are keyed by character offsets, so a VIOLATION span with the
-    same offsets as the LAW_ARTICLE span would overwrite that fact's ``norm``.
+    The number is what implies the label, and a sub-span never shares its offsets with
+    the LAW_ARTICLE fact (norms of same-offset spans collided in spaCy's extension store).
     """
     digits = [t.i for t in fact if any(c.isdigit() for c in t.text)]
     if digits and (digits[0], digits[-1] + 1) != (fact.start, fact.end):
