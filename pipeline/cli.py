@@ -21,7 +21,7 @@ import typer
 
 from models import Release, json_schema
 
-from .extract import ItemError
+from .errors import ItemError
 from .io import atomic_jsonl_writer
 from .logs import is_terminal, setup_logging
 

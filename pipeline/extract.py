@@ -13,7 +13,6 @@ import json
 import logging
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,29 +24,13 @@ from models import FACT_ADAPTER, Extractor, Fact, Release, Source
 
 from . import EXTRACTOR_NAME, __version__
 from .components.base import FACTS_KEY, PATTERNS_DIR
+from .errors import BadItem, ItemError
 from .nlp import LANGS, get_nlp
 from .text import compose_text, html_to_text
 
 log = logging.getLogger(__name__)
 
 GOVKZ_SITE = "https://www.gov.kz"
-
-
-@dataclass(frozen=True)
-class ItemError:
-    """An item that could not become a record, with enough to find it again."""
-
-    item: str  # e.g. "anticorruption-vko/1021338/ru" or an input line number
-    message: str
-    where: str | None = None  # endpoint, WARC record or file
-
-    def __str__(self) -> str:
-        loc = f" ({self.where})" if self.where else ""
-        return f"{self.item}: {self.message}{loc}"
-
-
-class BadItem(ValueError):
-    """Raised inside this module when an item lacks what a record needs."""
 
 
 @cache

@@ -45,5 +45,6 @@ def setup_logging(*, json_logs: bool | None = None, level: int = logging.INFO) -
         handler = RichHandler(show_path=False, markup=False, rich_tracebacks=True)
     root.addHandler(handler)
     root.setLevel(level)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "pymorphy3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return use_json

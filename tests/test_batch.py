@@ -578,6 +578,30 @@ def test_drift_for_one_stream_is_partial(
     assert_complete(config.output, samples[1])
 
 
+def test_failure_on_a_later_page_keeps_the_earlier_pages(
+    tmp_path: Path, server: ReplayServer, samples: tuple[Path, set[tuple[str, int, str]]]
+) -> None:
+    config = config_for(tmp_path, server, page_size=2)
+    server.faults.add(
+        NEWS_PATH,
+        status=503,
+        times=None,
+        method="GET",
+        query={"projects": "eq:ent-alpha", "lang": "ru", "page": "2"},
+    )
+    report = BatchRun(config).execute()
+    assert report.outcome == "partial"
+    stream = next(s for s in report.streams if (s.entity, s.lang) == ("ent-alpha", "ru"))
+    assert (stream.outcome, stream.new) == ("failed", 2)  # the newest page was committed
+    assert stream.watermark is None  # so the whole stream is asked for again next time
+    server.faults.clear()
+    report = BatchRun(config).execute()
+    assert report.outcome == "ok"
+    stream = next(s for s in report.streams if (s.entity, s.lang) == ("ent-alpha", "ru"))
+    assert (stream.new, stream.unchanged) == (CORPUS["ent-alpha"] - 2, 2)
+    assert_complete(config.output, samples[1])
+
+
 def test_an_item_that_cannot_be_extracted_is_reported_and_retried(
     tmp_path: Path, server: ReplayServer, samples: tuple[Path, set[tuple[str, int, str]]]
 ) -> None:

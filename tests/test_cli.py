@@ -96,3 +96,50 @@ def test_demo_records_can_be_re_extracted_from_the_archive(demo_output, tmp_path
     assert result.returncode == 0, result.stderr[-2000:]
     first = (out / "records.jsonl").read_text("utf-8").splitlines()
     assert again.read_text("utf-8").splitlines() == first
+
+
+def _item(news_id: int, **fields: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": news_id,
+        "title": f"Release {news_id}",
+        "slug": f"release-{news_id}",
+        "created_date": f"2025-06-{news_id:02d}T10:00:00.000+05:00",
+        "short_description": None,
+        "body": "<p>Works in Zaisan district must be completed by 31 December 2025.</p>",
+        "heropic": None,
+        "projects": "ent-a",
+    }
+    base.update(fields)
+    return base
+
+
+def test_run_skips_a_malformed_item_by_id_and_writes_the_rest(tmp_path: Path) -> None:
+    from scrapers.replay import ReplayServer
+
+    samples = tmp_path / "samples" / "ent-a"
+    samples.mkdir(parents=True)
+    items = [
+        _item(1),
+        _item(2, created_date="the day before yesterday"),
+        _item(3, title=["not", "a", "string"]),
+        _item(4),
+    ]
+    for item in items:
+        (samples / f"{item['id']}.en.json").write_text(json.dumps(item), encoding="utf-8")
+    out = tmp_path / "records.jsonl"
+    with ReplayServer(samples.parent) as server:
+        result = run(
+            "--log-json", "run", "--entity", "ent-a", "--lang", "en",
+            "--base-url", server.base_url, "--archive", str(tmp_path / "raw"), "-o", str(out),
+        )
+    assert result.returncode == 3, result.stderr[-2000:]
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(r["id"] for r in records) == [1, 4]
+    errors = [
+        json.loads(line)
+        for line in result.stderr.splitlines()
+        if line.startswith("{") and json.loads(line)["level"] == "error"
+    ]
+    named = " ".join(e["msg"] for e in errors)
+    assert "ent-a/2/en" in named and "created_date" in named
+    assert "ent-a/3/en" in named and "title" in named
