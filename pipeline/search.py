@@ -182,19 +182,23 @@ def _fts_terms(terms: list[tuple[list[str], bool]], folded: bool) -> str:
     return " AND ".join(parts)
 
 
-def fts_query(query: str, column_filters: bool = True) -> str | None:
+def fts_query(query: str, column_filters: bool = True, original: bool = True) -> str | None:
     """The FTS5 MATCH expression for a user query, or None if it has no words.
 
     Only word characters reach the expression, so user input cannot inject FTS syntax.
     Without ``column_filters`` the expression suits any of our FTS tables (Datasette uses one
-    expression builder for every table it searches).
+    expression builder for every table it searches). Without ``original`` only the folded
+    shadow columns are asked: the same matches, half the work, but nothing for snippet() to
+    mark and no bonus for same-script matches.
     """
     terms = _query_terms(query)
     if not terms:
         return None
     orig, folded = _fts_terms(terms, False), _fts_terms(terms, True)
     if not column_filters:
-        return f"({orig}) OR ({folded})"
+        return f"({orig}) OR ({folded})" if original else f"({folded})"
+    if not original:
+        return f"{{title_fold text_fold}} : ({folded})"
     return f"{{title text}} : ({orig}) OR {{title_fold text_fold}} : ({folded})"
 
 
@@ -561,22 +565,24 @@ def search(
         where, params = fwhere + rwhere, fparams + rparams
         many = False
         if match:
-            # How many documents match, counted up to RANK_WINDOW (cheap: no ranking).
-            n_match = conn.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM releases_fts "
-                "WHERE releases_fts MATCH ? LIMIT ?)",
-                [match, RANK_WINDOW],
-            ).fetchone()[0]
+            # Count the matches (up to RANK_WINDOW, newest first) on the folded columns alone:
+            # FTS5 merges the whole doclist of a prefix term, so this is the cheap way to learn
+            # whether the query is selective.
+            folded_match = fts_query(query, original=False)
+            n_match, window_start = conn.execute(
+                "SELECT count(*), min(rowid) FROM (SELECT rowid FROM releases_fts "
+                "WHERE releases_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
+                [folded_match, RANK_WINDOW],
+            ).fetchone()
             many = n_match >= RANK_WINDOW
             window, wargs = "", []
-            if many and not where:
-                # bm25 must score every match before sorting; for a very common word rank
-                # only the RANK_WINDOW most recently indexed matches.
-                window = (
-                    " AND releases_fts.rowid >= (SELECT min(rowid) FROM (SELECT rowid FROM "
-                    "releases_fts WHERE releases_fts MATCH ? ORDER BY rowid DESC LIMIT ?))"
-                )
-                wargs = [match, RANK_WINDOW]
+            if many:
+                # A common word: skip the original-script branch (snippets then come from the
+                # Python highlighter) and, without filters, let bm25 score only the
+                # RANK_WINDOW most recently indexed matches instead of all of them.
+                match = folded_match
+                if not where:
+                    window, wargs = " AND releases_fts.rowid >= ?", [window_start]
             join = "JOIN releases r ON r.release_id = releases_fts.rowid " if where else ""
             sql = (
                 "SELECT r.*, s.score FROM (SELECT releases_fts.rowid AS rid, "

@@ -272,3 +272,21 @@ def test_cli_index_and_search_commands(tmp_path: Path) -> None:
     assert res.exit_code == 2
     res = runner.invoke(app, ["search", "x", "--index", str(tmp_path / "missing.sqlite")])
     assert res.exit_code == 2 and "govkz index" in res.output
+
+
+def test_common_word_path_ranks_a_recent_window(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.search as search_mod
+
+    monkeypatch.setattr(search_mod, "RANK_WINDOW", 2)
+    # "zaisan" matches 4 releases (> window): only the 2 most recently indexed are ranked,
+    # and the Python highlighter marks the match in whatever script it is written
+    hits = search(index, "Zaisan", group_languages=False)
+    by_key = {h.key: h for h in hits}
+    assert set(by_key) == {"anticorruption-vko:2000002:en", f"{SEED}:kk"}
+    kk = by_key[f"{SEED}:kk"]
+    assert [kk.snippet[a:b] for a, b in kk.highlights] == ["Зайсан"]
+    # with a filter nothing is cut off: all matches are ranked
+    hits = search(index, "Zaisan", SearchFilters(violation="procurement"), group_languages=False)
+    assert len(hits) == 4
