@@ -48,7 +48,9 @@ KK_SUFFIX = re.compile(
     r"\s+(?:а\.|к\.|ст\.|ж\.|атын\.\s*а\.|қ\.|Қ\.Ә\.|Г\.А\.|ауданы|атын\.\s*ауданы|облысы|р\.а\.|а\.ә\.)$"
 )
 RU_PREFIX = re.compile(r"^(?:г\.|город\s+|р\.а\.\s*|район\s+|Район\s+|область\s+)")
-RU_SUFFIX = re.compile(r"\s+(?:Г\.А\.|г\.а\.|р\.а\.|Қ\.Ә\.|қ\.)$")
+RU_SUFFIX = re.compile(r"\s+(?:Г\.А\.|г\.а\.|р\.а\.|Қ\.Ә\.|қ\.|с\.|п\.|ст\.)$")
+# A few settlement rows carry their type after the name ("Заречное с.").
+VILLAGE_SUFFIX = re.compile(r"\s(?:с|п|ст)\.$")
 INITIALS = re.compile(r"^(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s*)+")
 CYR_VOWELS = set("аеёиоуыэюяәөұүі")
 ADJECTIVE_LIKE = re.compile(r"(?:ое|ее|ый|ий|ой|ая|яя)$", re.IGNORECASE)
@@ -334,6 +336,39 @@ def named_after(name: str) -> set[str]:
     return {o for o in out if len(o) > 1}
 
 
+def separator_variants(name: str) -> set[str]:
+    """ "Әл Фараби" ↔ "Әл-Фараби": two capitalized words are written with a space or a hyphen."""
+    m = re.fullmatch(r"(\w+)[ -](\w+)", name)
+    if not m or not (m[1][:1].isupper() and m[2][:1].isupper()):
+        return set()
+    return {f"{m[1]} {m[2]}", f"{m[1]}-{m[2]}"}
+
+
+def eponymous_centers(
+    rows: list[dict[str, str]], names: dict[str, dict[str, set[str]]]
+) -> dict[str, dict[str, set[str]]]:
+    """District kato → the nouns of the settlement inside it that shares one of its names.
+
+    A district is usually named after its centre, and the centre's other spellings name the
+    district too: "Makanchi district" (the village's Russian "Маканчи") is "район Мақаншы".
+    """
+    by_code = {r["kato_code"]: r for r in rows}
+    out: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        parent = by_code.get(row["parent_code"])
+        if place_type(row) not in ("village", "city") or parent is None:
+            continue
+        if place_type(parent) != "district":
+            continue
+        mine, theirs = names[row["kato_code"]], names[parent["kato_code"]]
+        own = {fold(n) for n in mine["ru_noun"] | mine["kk_noun"]}
+        if own & {fold(n) for n in theirs["ru_noun"] | theirs["kk_noun"]}:
+            extra = out.setdefault(parent["kato_code"], {"ru_noun": set(), "kk_noun": set()})
+            extra["ru_noun"] |= mine["ru_noun"] - theirs["ru_noun"]
+            extra["kk_noun"] |= mine["kk_noun"] - theirs["kk_noun"]
+    return out
+
+
 def place_type(row: dict[str, str]) -> str:
     level = row["level"]
     if level == "region":
@@ -382,7 +417,12 @@ def read_kato(kato_dir: Path) -> list[dict[str, str]]:
     with (kato_dir / "kato.csv").open(encoding="utf-8") as fh:
         rows.extend(csv.DictReader(fh))
     with (kato_dir / "settlements.csv").open(encoding="utf-8") as fh:
-        rows.extend(r for r in csv.DictReader(fh) if VILLAGE_PREFIX.match(_clean(r["name_ru"])))
+        rows.extend(
+            r
+            for r in csv.DictReader(fh)
+            if VILLAGE_PREFIX.match(_clean(r["name_ru"]))
+            or VILLAGE_SUFFIX.search(_clean(r["name_ru"]))
+        )
     return rows
 
 
@@ -390,6 +430,10 @@ def surface_forms(
     names: dict[str, set[str]], ptype: str, suffixes: dict[str, list[str]]
 ) -> dict[str, dict[str, set[str]]]:
     """lang → kind → surface forms (not yet tokenized)."""
+    names = {
+        kind: set(group).union(*(separator_variants(n) for n in group)) if "noun" in kind else group
+        for kind, group in names.items()
+    }
     declines = ptype in ("rcity", "city", "village")
     ru_name: set[str] = set()
     ru_adj: set[str] = set()
@@ -451,9 +495,12 @@ def build(
     tok = Tokenizers()
     places: list[dict[str, Any]] = []
     forms: dict[str, list[dict[str, Any]]] = {lang: [] for lang in LANGS}
-    for row in read_kato(kato_dir):
+    rows = read_kato(kato_dir)
+    all_names = {row["kato_code"]: names_of(row, place_type(row)) for row in rows}
+    centers = eponymous_centers(rows, all_names)
+    for row in rows:
         ptype = place_type(row)
-        names = names_of(row, ptype)
+        names = all_names[row["kato_code"]]
         plain_ru = sorted(
             names["ru_noun"] - names["kk_noun"] or names["ru_noun"] or names["kk_noun"],
             key=lambda n: (len(n), n),
@@ -469,6 +516,9 @@ def build(
                 else (plain_ru[0] if plain_ru else ""),
             }
         )
+        extra = centers.get(row["kato_code"])
+        if extra:
+            names = {**names, **{k: names[k] | v for k, v in extra.items()}}
         for lang, kinds in surface_forms(names, ptype, suffixes).items():
             for kind, texts in kinds.items():
                 toks = sorted({tok.tokens(lang, t) for t in texts if len(t) >= MIN_NAME} - {""})

@@ -21,15 +21,22 @@ import typer
 
 from models import Release, json_schema
 
+from .cli_search import register as register_search_commands
 from .errors import ItemError
+from .exitcodes import (
+    DEFAULT_CORPUS_DIR,
+    EXIT_CONFIG,
+    EXIT_FAILURE,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+)
 from .io import atomic_jsonl_writer
 from .logs import is_terminal, setup_logging
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_LOCKED, EXIT_CONFIG = 0, 1, 2, 3, 4, 5
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO_ROOT / "corpus" / "samples"
-DEFAULT_CORPUS = Path("corpus") / "data"
+DEFAULT_CORPUS = Path(DEFAULT_CORPUS_DIR)
 DEFAULT_BASE_URL = "https://www.gov.kz"
 ALL_LANGS = ["ru", "kk", "en"]
 
@@ -497,10 +504,21 @@ def demo(
     written, errors, labels = write_records(
         extract_raw(iter_raw_items(list_warc_files(archive))), records
     )
-    print(f"\nraw archive: {archive}/\nrecords:     {records}")
+    from .index import build_index
+
+    index_path = output_dir / "index.sqlite"
+    indexed = build_index([records], index_path)
+    print(f"\nraw archive: {archive}/\nrecords:     {records}\nsearch index: {index_path}")
     print(f"{written} records from {len(entities)} entities; {len(errors)} skipped")
     for label, n in sorted(labels.items()):
         print(f"  {label:<12} {n}")
+    print(f"index: {indexed.added} added, {indexed.updated} updated, {indexed.unchanged} unchanged")
+    govkz = ".venv/bin/govkz"
+    print(
+        f"\ntry:  {govkz} search 'Taza Oskemen' --index {index_path}\n"
+        f"      {govkz} search --violation procurement --district Zaisan --index {index_path}\n"
+        f"      {govkz} serve --index {index_path}"
+    )
     raise typer.Exit(EXIT_PARTIAL if errors or stats.failures else EXIT_OK)
 
 
@@ -525,6 +543,8 @@ def evaluate(
     chosen = [lab.strip() for lab in labels.split(",") if lab.strip()] or list(LABELS)
     raise typer.Exit(run_evaluate(gold, pred, chosen, as_json, diffs))
 
+
+register_search_commands(app)
 
 if __name__ == "__main__":
     app()

@@ -12,8 +12,9 @@ from typing import Annotated
 
 import typer
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
-DEFAULT_CORPUS = Path("corpus") / "data"
+from .exitcodes import DEFAULT_CORPUS_DIR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+
+DEFAULT_CORPUS = Path(DEFAULT_CORPUS_DIR)
 
 IndexOpt = Annotated[
     Path | None,

@@ -813,7 +813,7 @@ def render_table(hits: Sequence[Hit]) -> Table:
     """A rich Table of hits; every scraped string goes through rich.markup.escape."""
     table = Table(box=box.SIMPLE_HEAVY, show_lines=True, expand=True)
     table.add_column("date", no_wrap=True, style="cyan")
-    table.add_column("release", ratio=2)
+    table.add_column("release", ratio=2, overflow="fold")  # URLs are never cut
     table.add_column("matching facts (evidence)", ratio=3)
     for h in hits:
         langs = " ".join(

@@ -66,6 +66,17 @@ CASES = [
     ("en", "The fund holds more than 3 bln tenge.", [(3e9, "KZT")]),
     ("en", "Spending rose to 900 thousand euros.", [(900e3, "EUR")]),
     ("en", "The deal is worth $5m, not 5 m of pipe.", [(5e6, "USD")]),
+    # a country adjective or qualifier between the amount and the currency word
+    ("ru", "Изъято 3,1 млн российских рублей наличными.", [(3.1e6, "RUB")]),
+    ("ru", "Найдено 40 тыс. американских долларов.", [(40e3, "USD")]),
+    ("ru", "Залог — 8 млн казахстанских тенге.", [(8e6, "KZT")]),
+    ("ru", "Обменяли 9 тыс. белорусских рублей.", []),  # BYN: not a currency we normalize
+    ("kk", "Кеденде 6 млн Ресей рублі табылды.", [(6e6, "RUB")]),
+    ("kk", "Келісім 12 мың АҚШ доллары көлемінде.", [(12e3, "USD")]),
+    ("en", "A grant of 4 million U.S. dollars arrived.", [(4e6, "USD")]),
+    ("en", "Investors pledged 70 million American dollars.", [(70e6, "USD")]),
+    ("en", "Customs held 2.2 million Russian roubles.", [(2.2e6, "RUB")]),
+    ("en", "The plant costs 15 million euro.", [(15e6, "EUR")]),
 ]
 
 

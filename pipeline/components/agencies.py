@@ -22,13 +22,15 @@ Social Protection of the Republic of Kazakhstan"). Which tokens may be taken is 
 - ``setting``: ``lemmatize`` (Russian: compare names by pymorphy3 lemmas), ``stem_chars``
   (compare names by word prefixes of this length) — a body named several times is
   reported once: the first mention whose head passes a ``prefer`` test (the nominative),
-  else the first mention.
+  else the first mention; ``quotes`` (pairs like "«»"): a name that fills a pair of quotes
+  is an institution's legal name, not an actor.
 
 Token tests in a row (all given must hold): ``regex`` (full match, case-insensitive
 unless ``case`` is true), ``shape`` (``title``/``upper``/``lower``), ``morph`` (grammemes
 one likely pymorphy3 parse must have, Russian only), ``after`` (regex the previous token
-must match), ``next`` (regex the following token must match), ``next_not_title`` (the
-following token is not capitalised). The value is the name as written, whitespace folded.
+must match), ``next`` (regex the following token must match), ``next_not`` (regex it
+must not match), ``next_not_title`` (the following token is not capitalised, unless it is
+an abbreviation). The value is the name as written, whitespace folded.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from .base import RuleComponent, add_span_fact
 
 LABEL = "AGENCY"
 MAX_TOKENS = 24
+ABBREVIATION_MAX = 5  # "РК", "ВКО" are abbreviations; "ТЛЕУБАЕВ" is a surname in capitals
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +96,7 @@ class _Test:
     morph: frozenset[str] | None
     after: re.Pattern[str] | None
     next: re.Pattern[str] | None
+    next_not: re.Pattern[str] | None
     next_not_title: bool
     adjacent: bool
     into_head: bool
@@ -107,6 +111,7 @@ class _Test:
             morph=frozenset(morph) if morph else None,
             after=_rx(row.get("after")),
             next=_rx(row.get("next")),
+            next_not=_rx(row.get("next_not")),
             next_not_title=bool(row.get("next_not_title")),
             adjacent=bool(row.get("adjacent", True)),
             into_head=bool(row.get("into_head")),
@@ -131,8 +136,16 @@ class _Test:
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         if self.next is not None and (nxt is None or not self.next.fullmatch(nxt.text)):
             return False
-        # "района Азамат Ибраев": a capitalised word followed by another is a person.
-        return not (self.next_not_title and nxt is not None and nxt.text[:1].isupper())
+        if self.next_not is not None and nxt is not None and self.next_not.fullmatch(nxt.text):
+            return False
+        # "района Азамат Ибраев": a capitalised word followed by another is a person
+        # (an abbreviation is not: "Агентства РК").
+        return not (
+            self.next_not_title
+            and nxt is not None
+            and nxt.text[:1].isupper()
+            and not (nxt.text.isupper() and len(nxt.text) <= ABBREVIATION_MAX)
+        )
 
 
 @dataclass
@@ -233,6 +246,13 @@ class AgencyComponent(RuleComponent):
             end -= 1
         return start, end
 
+    def _quoted(self, doc: Doc, start: int, end: int) -> bool:
+        """The name fills a pair of quotes (``quotes`` setting: open + close characters)."""
+        if start == 0 or end >= len(doc):
+            return False
+        pairs: list[str] = self.settings.get("quotes", [])
+        return any(doc[start - 1].text == p[0] and doc[end].text == p[-1] for p in pairs)
+
     def _preferred(self, doc: Doc, heads: dict[int, int], span: Span) -> bool:
         head = heads.get(span.start)
         return head is not None and _any(self.prefer, doc[head])
@@ -273,6 +293,11 @@ class AgencyComponent(RuleComponent):
                     continue  # a photo credit, not an actor
                 found.append(doc[start:end])
                 heads.setdefault(start, tok.i)
+        # «Зайсан ауданының құрылыс бөлімі» ММ, ГУ «Отдел строительства …»: a name
+        # quoted whole is the legal name of an institution (an ENTERPRISE), not an actor;
+        # names inside it are dropped with it.
+        quoted = [s for s in found if self._quoted(doc, s.start, s.end)]
+        found = [s for s in found if not any(q.start <= s.start and s.end <= q.end for q in quoted)]
         spans = filter_spans(found)
         # A bare head ("прокуратура") after a full name with that head is the same body
         # again; and a body named several times is reported once, as first written.

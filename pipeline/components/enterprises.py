@@ -32,6 +32,7 @@ from .base import RuleComponent, add_fact
 LABEL = "ENTERPRISE"
 CONTEXT = 160  # characters of left context searched for a form before a name
 MAX_NAME = 120  # a quoted "name" longer than this is a quotation, not a name
+NAME_SIGNS = "№#"  # a quoted name may start with a number sign: «№ 17 мектеп-гимназия» КММ
 
 
 @dataclass
@@ -117,7 +118,7 @@ class EnterpriseComponent(RuleComponent):
             if ch not in self.open_q or (i and text[i - 1].isalnum()) or i + 1 >= n:
                 i += 1
                 continue
-            if not text[i + 1].isalnum():
+            if not (text[i + 1].isalnum() or text[i + 1] in NAME_SIGNS):
                 i += 1
                 continue
             j, nested = i + 1, False

@@ -17,6 +17,9 @@ each row has a ``kind``:
   cancels cues in its sentence unless a ``finding`` pattern is there too.
 - ``finding``: found / suspected / detained / convicted wording that makes a sentence
   report a concrete case even when it also mentions prevention.
+- ``hypothetical``: a conditional consequence ("в случае неисполнения будет рассмотрен
+  вопрос о возбуждении дела", "may face charges"); cancels cues in its sentence even
+  when finding words are there, since the finding is only threatened.
 - ``clause_break``: words that start a new clause ("однако", "but"); a negation does
   not reach across them.
 - ``article``: ``code`` + ``article`` of a LAW_ARTICLE fact (added by the law_articles
@@ -41,8 +44,9 @@ from .base import RuleComponent, add_span_fact, facts
 
 LABEL = "VIOLATION"
 OTHER = Violation.OTHER.value
-_SCOPE_KINDS = ("negation", "prevention", "finding", "clause_break")
+_SCOPE_KINDS = ("negation", "prevention", "finding", "clause_break", "hypothetical")
 _GAP = re.compile(r"^\{\d*,\d*\}$")
+_REGEX_GROUP = re.compile(r"[()|\[\]]")
 
 
 def stems_to_patterns(stems: list[str]) -> list[list[dict[str, Any]]]:
@@ -51,7 +55,8 @@ def stems_to_patterns(stems: list[str]) -> list[list[dict[str, Any]]]:
     A stem is a lower-case regular expression matched at the start of a token (a prefix,
     so it covers the case forms: "взятк" → взятка, взятки, взяткой); ``"и$"`` must be
     the whole token; ``"{0,2}"`` is a gap of up to two tokens. A hyphenated stem
-    (``"колл-центр"``) matches one token or three, since tokenizers differ on hyphens.
+    (``"колл-центр"``) matches one token or three, since tokenizers differ on hyphens;
+    a stem with a regex group or alternation is never split.
     """
     variants: list[list[dict[str, Any]]] = [[]]
     for stem in stems:
@@ -60,7 +65,8 @@ def stems_to_patterns(stems: list[str]) -> list[list[dict[str, Any]]]:
         else:
             options = [[_token(stem)]]
             head, sep, tail = stem.partition("-")
-            if sep and head and tail:
+            # only a plain word is split: "(a|b-c)" is a regex group, not two tokens
+            if sep and head and tail and not _REGEX_GROUP.search(stem):
                 options.append([_token(head + "$"), {"ORTH": "-"}, _token(tail)])
         variants = [v + o for v in variants for o in options]
     return variants
@@ -159,6 +165,7 @@ class ViolationComponent(RuleComponent):
         finding_sents = {seg[h.start] for h in hits if h.rule.kind == "finding"}
         prevention_sents = {seg[h.start] for h in hits if h.rule.kind == "prevention"}
         prevention_sents -= finding_sents
+        prevention_sents |= {seg[h.start] for h in hits if h.rule.kind == "hypothetical"}
 
         def kept(h: _Hit) -> bool:
             if any(clause[i] in negated_clauses for i in range(h.start, h.end)):
