@@ -19,7 +19,14 @@ declension (rule tables below), Kazakh case endings (``suffixes`` rows of
 ``patterns/kk/places.jsonl``, chosen by vowel harmony) and Latin transliterations
 (BGN/PCGN-like with the common gov.kz variants: й → y/i, х → kh/h, -ский → -sky/-skiy).
 Minor KATO points (winter camps, farms, sidings, plots) are left out: they only add
-ambiguity to real village names.
+ambiguity to real village names. Two-word names get both separators ("Әл Фараби" /
+"Әл-Фараби"); a district also takes the spellings of the settlement named like it, its
+centre ("Маканчи" for "район Мақаншы"); a district adjective gives a noun ("район
+Аль-Фараби").
+
+``--hunspell kk=/usr/share/hunspell/kk_KZ.dic`` (Debian hunspell-kk, hunspell-ru) only
+rewrites the ``common`` row of ``patterns/<lang>/places.jsonl``: village names that are
+dictionary words and need a cue word. The runtime never reads a dictionary.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -136,6 +144,12 @@ def ru_noun_forms(name: str) -> set[str]:
         if low.endswith(("ов", "ев", "ин", "ын")):
             forms.add(word + "ым")
     return {head + f for f in forms}
+
+
+def noun_of_adj(adj: str) -> str | None:
+    """ "Аль-Фарабийский" → "Аль-Фараби", "Зайсанский" → "Зайсан" (a district cue needed)."""
+    noun = re.sub(r"(?<=[аеиоуыэюя])йский$|ь?ский$", "", adj)
+    return noun if noun != adj and len(noun) >= MIN_NAME else None
 
 
 def ru_adj_of_noun(name: str) -> str | None:
@@ -446,6 +460,8 @@ def surface_forms(
     ru_name |= names["kk_noun"]
     for adj in names["ru_adj"]:
         ru_adj |= ru_adj_forms(adj)
+        if ptype in ("district", "city_district") and (short := noun_of_adj(adj)):
+            ru_name.add(short)  # "район Аль-Фараби" beside "Аль-Фарабийский район"
     kk_name: set[str] = set(names["ru_noun"])
     for noun in names["kk_noun"]:
         kk_name |= kk_forms(noun, suffixes)
@@ -530,6 +546,57 @@ def build(
     return places, forms
 
 
+# -------------------------------------------------------------------------------------
+# Village names that are ordinary words: a data row for ``patterns/<lang>/places.jsonl``.
+
+
+def read_dictionary(path: Path) -> set[str]:
+    """Folded common words of a hunspell ``.dic`` (capitalized entries are proper names)."""
+    words: set[str] = set()
+    with path.open(encoding="utf-8-sig") as fh:
+        for line in fh:
+            word = line.strip().split("/", 1)[0]
+            if word.isalpha() and word[:1].islower():
+                words.add(fold(word))
+    return words
+
+
+def common_names(kato_dir: Path, lang: str, dictionary: set[str]) -> list[str]:
+    """One-word village names of ``lang`` that are dictionary words ("Егер" = "if").
+
+    Names of regions, districts and towns are left out: "Алматы" is in the Kazakh
+    dictionary, but a bare "Алматы" is the city. The runtime asks such village names
+    (and their inflected forms) for a cue word.
+    """
+    rows = read_kato(kato_dir)
+    key = "kk_noun" if lang == "kk" else "ru_noun"
+    village: set[str] = set()
+    other: set[str] = set()
+    for row in rows:
+        ptype = place_type(row)
+        names = names_of(row, ptype)
+        folded = {fold(n) for n in names["ru_noun"] | names["kk_noun"]}
+        if ptype == "village":
+            village |= {fold(n) for n in names[key] if n.isalpha()}
+        else:
+            other |= folded
+    return sorted((village - other) & dictionary)
+
+
+def write_common_row(lang: str, words: list[str]) -> Path:
+    """Replace (or add) the ``common`` row of ``patterns/<lang>/places.jsonl``."""
+    path = default_patterns_path(lang, "places")
+    row = json.dumps({"kind": "common", "words": words}, ensure_ascii=False)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [ln for ln in lines if '"kind": "common"' not in ln and '"kind":"common"' not in ln]
+    note = "// Village names that are dictionary words (generated: build_gazetteer --hunspell)."
+    if note not in kept:
+        kept.append(note)
+    kept.insert(kept.index(note) + 1, row)
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
 def write(
     out_dir: Path, places: list[dict[str, Any]], forms: dict[str, list[dict[str, Any]]]
 ) -> None:
@@ -543,7 +610,21 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--kato", type=Path, default=KATO_DIR, help="directory of kato.csv")
     parser.add_argument("--out", type=Path, default=DATA_DIR, help="output directory")
+    parser.add_argument(
+        "--hunspell",
+        action="append",
+        default=[],
+        metavar="LANG=DIC",
+        help="only rewrite the 'common' row of patterns/LANG/places.jsonl from a hunspell "
+        ".dic (kk=/usr/share/hunspell/kk_KZ.dic, Debian package hunspell-kk)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.hunspell:
+        for spec in args.hunspell:
+            lang, dic = spec.split("=", 1)
+            words = common_names(args.kato, lang, read_dictionary(Path(dic)))
+            print(f"{lang}: {len(words)} common village names → {write_common_row(lang, words)}")
+        return
     places, forms = build(args.kato)
     write(args.out, places, forms)
     counts = ", ".join(

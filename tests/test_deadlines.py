@@ -153,6 +153,64 @@ POSITIVE = [
 ]
 
 
+# Generalization: orders to remedy/repay by a date, Kazakh dative dates without a year,
+# "end of the year" without "this", quarters and halves of a relative year.
+POSITIVE += [
+    (
+        "kk",
+        "Серіктестікке қарызды 5 желтоқсанға дейін өтеу туралы нұсқама берілді.",
+        PUB,
+        ("2025-12-05", "day"),
+    ),
+    (
+        "kk",
+        "Бөлімге бұзушылықтарды 2026 жылғы 15 наурызға дейін түзету тапсырылды.",
+        PUB,
+        ("2026-03-15", "day"),
+    ),
+    ("kk", "Компанияға берешекті 1 қазанға дейін өтеу міндеттелді.", PUB, ("2025-10-01", "day")),
+    ("kk", "Құрылысты жыл соңына дейін аяқтау керек.", PUB, ("2025-12-31", "year")),
+    (
+        "kk",
+        "Оқу жылы басталғанға дейін, 2025 жылғы 25 тамызға дейін мектепті жөндеп бітіру қажет.",
+        PUB,
+        ("2025-08-25", "day"),
+    ),
+    ("kk", "Құрылыс келесі жылдың бірінші тоқсанында аяқталады.", PUB, ("2026-03-31", "quarter")),
+    (
+        "ru",
+        "Работодателю выдано предписание погасить задолженность до 20 ноября.",
+        PUB,
+        ("2025-11-20", "day"),
+    ),
+    (
+        "ru",
+        "Необходимо завершить ремонт до начала учебного года – до 1 сентября.",
+        PUB,
+        ("2025-09-01", "day"),
+    ),
+    (
+        "ru",
+        "Строительство завершат в первом квартале следующего года.",
+        PUB,
+        ("2026-03-31", "quarter"),
+    ),
+    (
+        "en",
+        "The contractor was ordered to fix the roof by 10 October, and the clinic will resume "
+        "work on 1 November.",
+        PUB,
+        ("2025-10-10", "day"),
+    ),
+    (
+        "en",
+        "The road must be finished in the first half of this year.",
+        PUB,
+        ("2025-06-30", "quarter"),
+    ),
+]
+
+
 @pytest.mark.parametrize(("lang", "text", "published", "expected"), POSITIVE)
 def test_deadline_found(
     lang: str, text: str, published: dt.date | None, expected: tuple[str, str]
@@ -186,6 +244,18 @@ NEGATIVE = [
     # words that look like months: "may" the verb, "қазандық" (boiler house)
     ("en", "The project may be completed soon.", PUB),
     ("kk", "Кентте екі қазандық жөнделуі тиіс.", PUB),
+]
+
+
+# Generalization: past completions in Kazakh, retrospective periods, events "scheduled".
+NEGATIVE += [
+    ("kk", "Спорт кешені 2022 жылы салынған, бірақ ол әлі ашылмаған.", PUB),
+    ("kk", "Облыста 2024 жылы бес су құбыры жобасы іске асырылды.", PUB),
+    ("kk", "Аукцион 15 шілдеде өтеді.", PUB),
+    ("ru", "Аудит охватил расходы за 2023–2024 годы и завершился в срок.", PUB),
+    ("ru", "Аукцион по продаже участков назначен на 15 июля.", PUB),
+    ("en", "Two plots will be put up at an auction scheduled for 3 June.", PUB),
+    ("en", "The public hearing is scheduled for 20 November.", PUB),
 ]
 
 

@@ -77,6 +77,7 @@ CASES = [
     ("en", "Investors pledged 70 million American dollars.", [(70e6, "USD")]),
     ("en", "Customs held 2.2 million Russian roubles.", [(2.2e6, "RUB")]),
     ("en", "The plant costs 15 million euro.", [(15e6, "EUR")]),
+    ("en", "Exports reached 9.1 billion tenges.", [(9.1e9, "KZT")]),
 ]
 
 

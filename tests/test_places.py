@@ -248,3 +248,159 @@ def test_committed_gazetteer_is_what_the_generator_produces() -> None:
     assert list(srsly.read_jsonl(gazetteer_path(None, DATA_DIR))) == place_rows
     for lang, rows in form_rows.items():
         assert list(srsly.read_jsonl(gazetteer_path(lang, DATA_DIR))) == rows, lang
+
+
+# -- generalization: families of forms the rules must cover ----------------------------
+# Every sentence here is written for the test; names come from the KATO gazetteer.
+
+AL_FARABI = "791310000"  # Аль-Фарабийский район, a city district of Shymkent
+MAKANSHY = "104500000"  # район Мақаншы (its centre is the village Маканчи / Мақаншы)
+ZHOSALY_TOWNSHIP = "434630100"  # п.Жосалы, the only township of several Жосалы villages
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kato"),
+    [
+        ("Зайсан аудандық сотында іс қаралды.", "DISTRICT", ZAISAN_DISTRICT),
+        ("Зайсан ауданы бойынша жоспар бекітілді.", "DISTRICT", ZAISAN_DISTRICT),
+        ("Зайсан ауданының жолдары жөнделеді.", "DISTRICT", ZAISAN_DISTRICT),
+        ("Зайсан ауданында жаңа көпір бар.", "DISTRICT", ZAISAN_DISTRICT),
+        ("Зайсан ауданындағы фермерлер жиналды.", "DISTRICT", ZAISAN_DISTRICT),
+        ("Әл-Фараби ауданындағы саябақ ашылды.", "DISTRICT", AL_FARABI),
+        ("Әл Фараби ауданының әкімі сөйледі.", "DISTRICT", AL_FARABI),
+        ("Шығыс Қазақстан облыстық ауруханасы жөнделді.", "REGION", EKR),
+        ("Шығыс Қазақстан облысының фермерлері жиналды.", "REGION", EKR),
+        ("Зайсан қаласындағы стадион ашылды.", "SETTLEMENT", ZAISAN_TOWN),
+        ("Жосалы кентінде су құбыры тартылды.", "SETTLEMENT", ZHOSALY_TOWNSHIP),
+        # "Сондай-ақ" ends in "ақ", which as "АҚ" (JSC) vetoes a name after it
+        ("Сондай-ақ Жосалы кентінде мектеп салынады.", "SETTLEMENT", ZHOSALY_TOWNSHIP),
+    ],
+)
+def test_kazakh_case_endings_after_cues(
+    nlps: dict[str, spacy.Language], text: str, label: str, kato: str
+) -> None:
+    assert katos(nlps["kk"], text, label) == [kato]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "label", "kato"),
+    [
+        ("ru", "Аким района Аль-Фараби принял жителей.", "DISTRICT", AL_FARABI),
+        ("ru", "Район Самар получил новую технику.", "DISTRICT", SAMAR),
+        ("ru", "В поселке Жосалы заменили трубы.", "SETTLEMENT", ZHOSALY_TOWNSHIP),
+        ("en", "Roads in Al-Farabi district of Shymkent were repaved.", "DISTRICT", AL_FARABI),
+        ("en", "Pasture plots in Makanchi district were surveyed.", "DISTRICT", MAKANSHY),
+        ("en", "Pasture plots in Makanshy district were surveyed.", "DISTRICT", MAKANSHY),
+        ("en", "A gym opened in the settlement of Zhosaly.", "SETTLEMENT", ZHOSALY_TOWNSHIP),
+    ],
+)
+def test_district_and_township_spellings(
+    nlps: dict[str, spacy.Language], lang: str, text: str, label: str, kato: str
+) -> None:
+    assert kato in katos(nlps[lang], text, label)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kato"),
+    [
+        ("Farmers of Aqtobe region sowed wheat.", "REGION", "150000000"),
+        ("Farmers of Aktobe region sowed wheat.", "REGION", "150000000"),
+        ("Farmers of Qyzylorda region grow rice.", "REGION", "430000000"),
+        ("Farmers of Kyzylorda region grow rice.", "REGION", "430000000"),
+        ("Tourism grows in Jetisu region.", "REGION", "330000000"),
+        ("Tourism grows in Zhetysu region.", "REGION", "330000000"),
+        ("Schools of Aqmola region got laptops.", "REGION", "110000000"),
+        ("Schools of Abai region got laptops.", "REGION", "100000000"),
+        ("Schools of Mangistau region got laptops.", "REGION", "470000000"),
+        ("Schools of Turkistan region got laptops.", "REGION", "610000000"),
+        ("Schools of Qaragandy region got laptops.", "REGION", "350000000"),
+        ("Roads in the Glubokovskiy district were mended.", "DISTRICT", GLUBOKOE),
+        ("Roads in the Glubokovski district were mended.", "DISTRICT", GLUBOKOE),
+        ("Clinics of Fyodorovsky district got ambulances.", "DISTRICT", "396800000"),
+        ("A rink was built in Yesil district of Astana.", "DISTRICT", "711210000"),
+        ("A rink was built in Esil district of Astana.", "DISTRICT", "711210000"),
+        ("The forum took place in Qyzylorda.", "SETTLEMENT", "431000000"),
+        ("A new bridge opened in Taldyqorgan.", "SETTLEMENT", "331000000"),
+    ],
+)
+def test_english_spelling_variants(
+    nlps: dict[str, spacy.Language], text: str, label: str, kato: str
+) -> None:
+    assert kato in katos(nlps["en"], text, label)
+
+
+def test_english_neuter_adjective_village_and_its_district(
+    nlps: dict[str, spacy.Language],
+) -> None:
+    # KATO writes this row "Заречное с." (type mark after the name); several villages are
+    # called Заречное, the district named in the text picks the one inside it.
+    text = "Wells were drilled in Kostanay district, in the village of Zarechnoye."
+    assert katos(nlps["en"], text, "SETTLEMENT") == ["395431100"]
+
+
+def test_namesakes_in_two_districts_named_together_stay_ambiguous(
+    nlps: dict[str, spacy.Language],
+) -> None:
+    # Карааул: one village in Абайский, one in Аягозский район; both are named at once.
+    text = "Аким объехал Абайский и Аягозский районы и побывал в селе Карааул."
+    assert katos(nlps["ru"], text, "SETTLEMENT") == [None]
+    # One district named: it picks the row inside it.
+    text = "Аким Аягозского района побывал в селе Карааул."
+    assert katos(nlps["ru"], text, "SETTLEMENT") == ["103673106"]
+
+
+def test_several_namesakes_inside_the_one_district_named_stay_ambiguous(
+    nlps: dict[str, spacy.Language],
+) -> None:
+    # Аягозский район has three villages called Карабулак: naming it does not say which.
+    text = "В Аягозском районе отремонтируют клуб в селе Карабулак."
+    assert katos(nlps["ru"], text, "SETTLEMENT") == [None]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # ordinary words that are also the names of villages, capitalized as a sentence start
+        ("kk", "Егер өтініш түссе, тексеру жүргізіледі."),
+        ("kk", "Бірінші отырыс өтті.\nҚоғамдық кеңес есеп тыңдады."),
+        # a village name inside a quoted organisation name, before a word that is no cue there
+        ("kk", "Жайылымды «Көк Бұлақ» ауыл шаруашылығы серіктестігі алды."),
+        # a dictionary word mid-sentence, capitalized in a heading style
+        ("kk", "Жиында Азамат пен Болашақ туралы айтылды."),
+        # first names joined by a hyphen are a person, not a road between two villages
+        ("en", "Kassym-Jomart spoke at the forum."),
+    ],
+)
+def test_ordinary_words_are_not_villages(
+    nlps: dict[str, spacy.Language], lang: str, text: str
+) -> None:
+    assert [f for f in places(nlps[lang], text) if f[0] == "SETTLEMENT"] == []
+
+
+def test_latin_fold_merges_transliterations() -> None:
+    assert fold("Qaragandy") == fold("Karagandy")
+    assert fold("Zhetysu") == fold("Jetisu")
+    assert fold("Glubokovskiy") == fold("Glubokovsky") == fold("Glubokovski")
+    assert fold("Fyodorovka") == fold("Fedorovka")
+    assert fold("Yesil") == fold("Esil")
+    assert fold("Denissovka") == fold("Denisovka")
+
+
+HUNSPELL = Path("/usr/share/hunspell")
+
+
+@pytest.mark.skipif(
+    not KATO_DIR.exists() or not (HUNSPELL / "kk_KZ.dic").exists(),
+    reason="shared KATO data or Debian hunspell-kk not available",
+)
+@pytest.mark.parametrize(("lang", "dic"), [("kk", "kk_KZ.dic"), ("ru", "ru_RU.dic")])
+def test_committed_common_words_are_what_the_generator_produces(lang: str, dic: str) -> None:
+    from pipeline.build_gazetteer import common_names, read_dictionary
+    from pipeline.components.base import default_patterns_path, read_rows
+
+    if not (HUNSPELL / dic).exists():
+        pytest.skip(f"{dic} not installed")
+    rows = [r for r in read_rows(default_patterns_path(lang, "places")) if r["kind"] == "common"]
+    assert [r["words"] for r in rows] == [
+        common_names(KATO_DIR, lang, read_dictionary(HUNSPELL / dic))
+    ]

@@ -29,7 +29,8 @@ Token tests in a row (all given must hold): ``regex`` (full match, case-insensit
 unless ``case`` is true), ``shape`` (``title``/``upper``/``lower``), ``morph`` (grammemes
 one likely pymorphy3 parse must have, Russian only), ``after`` (regex the previous token
 must match), ``next`` (regex the following token must match), ``next_not`` (regex it
-must not match), ``next_not_title`` (the following token is not capitalised, unless it is
+must not match), ``ahead`` (regex some token between this one and the head must match,
+for left rows), ``next_not_title`` (the following token is not capitalised, unless it is
 an abbreviation). The value is the name as written, whitespace folded.
 """
 
@@ -97,6 +98,7 @@ class _Test:
     after: re.Pattern[str] | None
     next: re.Pattern[str] | None
     next_not: re.Pattern[str] | None
+    ahead: re.Pattern[str] | None
     next_not_title: bool
     adjacent: bool
     into_head: bool
@@ -112,12 +114,13 @@ class _Test:
             after=_rx(row.get("after")),
             next=_rx(row.get("next")),
             next_not=_rx(row.get("next_not")),
+            ahead=_rx(row.get("ahead")),
             next_not_title=bool(row.get("next_not_title")),
             adjacent=bool(row.get("adjacent", True)),
             into_head=bool(row.get("into_head")),
         )
 
-    def __call__(self, tok: Token) -> bool:
+    def __call__(self, tok: Token, head: int | None = None) -> bool:
         text = tok.text
         if self.regex is not None and not self.regex.fullmatch(text):
             return False
@@ -138,6 +141,10 @@ class _Test:
             return False
         if self.next_not is not None and nxt is not None and self.next_not.fullmatch(nxt.text):
             return False
+        if self.ahead is not None:
+            stop = head if head is not None and head > tok.i else tok.i + 1
+            if not any(self.ahead.fullmatch(t.text) for t in tok.doc[tok.i + 1 : stop]):
+                return False
         # "района Азамат Ибраев": a capitalised word followed by another is a person
         # (an abbreviation is not: "Агентства РК").
         return not (
@@ -156,8 +163,8 @@ class _Head:
     side: str
 
 
-def _any(tests: list[_Test], tok: Token) -> bool:
-    return any(t(tok) for t in tests)
+def _any(tests: list[_Test], tok: Token, head: int | None = None) -> bool:
+    return any(t(tok, head) for t in tests)
 
 
 class AgencyComponent(RuleComponent):
@@ -199,20 +206,20 @@ class AgencyComponent(RuleComponent):
             return None
         return next((h for h in self.heads if h.test(tok)), None)
 
-    def _takes(self, tests: list[_Test], tok: Token) -> bool:
-        return not _any(self.stop, tok) and _any(tests, tok)
+    def _takes(self, tests: list[_Test], tok: Token, head: int | None = None) -> bool:
+        return not _any(self.stop, tok) and _any(tests, tok, head)
 
     def _grow(self, doc: Doc, i: int, lo: int, hi: int) -> tuple[int, int]:
         """Token bounds [start, end) of the name around the head at ``i``."""
         start = i
         while start > lo and i - start < MAX_TOKENS:
             prev = doc[start - 1]
-            if self._takes(self.left, prev):
+            if self._takes(self.left, prev, i):
                 start -= 1
             elif (
                 start - 2 >= lo
                 and _any(self.ljoin, prev)
-                and self._takes(self.left, doc[start - 2])
+                and self._takes(self.left, doc[start - 2], i)
             ):
                 start -= 2
             else:

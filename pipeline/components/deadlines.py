@@ -161,14 +161,14 @@ class DeadlineComponent(RuleComponent):
         self.dateline_chars = int(settings.get("dateline_chars", 300))
 
     # -- anchoring ------------------------------------------------------------------
-    def _anchor_year(self, doc: Doc, pos: int, relative: bool) -> int | None:
+    def _anchor_year(self, doc: Doc, text: str, pos: int, relative: bool) -> int | None:
         """The year a date without one belongs to (see the module docstring)."""
         published = publication_date(doc)
         if published is not None:
             return published.year
         if relative:
-            return self._first_full_date(doc.text[: self.dateline_chars])
-        years = [int(m.group()) for m in _ANY_YEAR.finditer(doc.text, 0, pos)]
+            return self._first_full_date(text[: self.dateline_chars])
+        years = [int(m.group()) for m in _ANY_YEAR.finditer(text, 0, pos)]
         return years[-1] if years else None
 
     def _first_full_date(self, text: str) -> int | None:
@@ -184,13 +184,15 @@ class DeadlineComponent(RuleComponent):
         return best[1] if best else None
 
     # -- date expressions ---------------------------------------------------------------
-    def _value(self, doc: Doc, m: re.Match[str], pattern: _DatePattern) -> dt.date | None:
+    def _value(
+        self, doc: Doc, text: str, m: re.Match[str], pattern: _DatePattern
+    ) -> dt.date | None:
         groups = {k: v for k, v in m.groupdict().items() if v}
         rel = self.relyears.lookup(groups["rel"]) if "rel" in groups else None
         if "year" in groups:
             year: int | None = int(groups["year"])
         else:
-            year = self._anchor_year(doc, m.start(), relative="rel" in groups)
+            year = self._anchor_year(doc, text, m.start(), relative="rel" in groups)
             if year is not None and rel is not None:
                 year += rel
         if year is None:
@@ -215,19 +217,19 @@ class DeadlineComponent(RuleComponent):
         except (ValueError, KeyError):
             return None
 
-    def _candidates(self, doc: Doc, start: int, end: int) -> list[_Candidate]:
+    def _candidates(self, doc: Doc, text: str, start: int, end: int) -> list[_Candidate]:
         found: list[_Candidate] = []
         for pattern in self.dates:
-            for m in pattern.regex.finditer(doc.text, start, end):
+            for m in pattern.regex.finditer(text, start, end):
                 # Unusable matches still block shorter ones inside them ("в декабре
                 # прошлого года" with no anchor must not leave "в декабре").
                 marked = bool(m.group("pre") or m.group("post"))
-                value = self._value(doc, m, pattern)
+                value = self._value(doc, text, m, pattern)
                 usable = (
                     value is not None
                     and (marked or not pattern.marked_only)
                     # a year inside a programme's name: «Жол картасы – 2020»
-                    and not _CLOSING_QUOTE.match(doc.text, m.end())
+                    and not _CLOSING_QUOTE.match(text, m.end())
                 )
                 found.append(
                     _Candidate(
@@ -248,13 +250,12 @@ class DeadlineComponent(RuleComponent):
                 kept.append(cand)
         return sorted((c for c in kept if c.usable), key=lambda c: c.start)
 
-    def _is_due(self, doc: Doc, cand: _Candidate, start: int, end: int) -> bool:
+    def _is_due(self, text: str, cand: _Candidate, start: int, end: int) -> bool:
         """The nearest cue or anticue in the clause decides.
 
         A before/after marker makes the date due unless an anticue (a start, a past
         completion) is nearer than any cue.
         """
-        text = doc.text
         negatives = [
             (m.start(), m.end())
             for pattern in (
@@ -293,15 +294,16 @@ class DeadlineComponent(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         seen: set[tuple[int, int]] = set()
+        text = doc.text  # Doc.text joins every token: build it once per call
         sents = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
         for sent in sents:
             base = sent.start_char
             for seg in _SEGMENT.finditer(sent.text):
                 start, end = base + seg.start(), base + seg.end()
-                for cand in self._candidates(doc, start, end):
+                for cand in self._candidates(doc, text, start, end):
                     if cand.value is None or (cand.start, cand.end) in seen:
                         continue
-                    if self._is_due(doc, cand, start, end):
+                    if self._is_due(text, cand, start, end):
                         seen.add((cand.start, cand.end))
                         add_fact(
                             doc,

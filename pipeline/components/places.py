@@ -23,8 +23,8 @@ Data row kinds in ``patterns/<lang>/places.jsonl`` (a new cue or alias is one li
 - ``block``: ``side`` and ``words``/``prefixes`` that veto a name (streets, rural okrugs);
   a word written in capitals ("АҚ", "ТОО") is an abbreviation and vetoes only in capitals
   ("Сондай-ақ Жосалы" is "also Zhosaly");
-- ``cue``: ``type`` (``district``/``region``/``city``/``village``), ``side`` (``after``/
-  ``before`` the name), ``words`` (exact folded tokens) and/or ``prefixes``;
+- ``cue``: ``type`` (``district``/``region``/``city``/``village``/``township``), ``side``
+  (``after``/``before`` the name), ``words`` (exact folded tokens) and/or ``prefixes``;
 - ``gap``: ``words`` allowed between a ``before`` cue and the name ("г . Алматы", "city of X");
 - ``conj``: ``words`` joining coordinated names (",", "и", "және", "and");
 - ``plural``: ``words``/``prefixes`` of plural cues: a comma-only list needs one, any list
@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -82,6 +83,8 @@ PREFERENCE: dict[str | None, tuple[frozenset[str], ...]] = {
     "district": (frozenset({"district", "city_district"}),),
     "city": (frozenset({"rcity"}), frozenset({"city"}), frozenset({"village"})),
     "village": (frozenset({"village"}), frozenset({"city"})),
+    # кент / посёлок / township: a village, and of namesakes the one KATO calls "п."
+    "township": (frozenset({"village"}), frozenset({"city"})),
     None: (
         frozenset({"rcity"}),
         frozenset({"city"}),
@@ -94,7 +97,8 @@ DASHES = {"-", "–", "—"}
 CLOSING = {"»", '"', "”", "“", "'", "’"}
 # A cue that names the very kind of place found; other cues ("аким города X Y") and bare
 # names may still be a person's name.
-STRONG_CUES = {("village", "village"), ("city", "city"), ("city", "rcity")}
+STRONG_CUES = {("village", "village"), ("township", "village"), ("city", "city"), ("city", "rcity")}
+TOWNSHIP_PREFIX = "п."  # KATO's mark of a посёлок (kk "кент")
 
 _FOLD = str.maketrans(
     {
@@ -121,12 +125,43 @@ _INITIAL = re.compile(r"[^\W\d_]\.(?:[^\W\d_]\.)?")
 _LAT = re.compile(r"[a-z]")
 
 
+# Latin spellings of one Kazakh/Russian name merged into one key, in this order: Kazakh Latin
+# letters (Qyzylorda, Taldyqorgan, Jetisu), Russian transliteration variants (kh/h, shch/sh,
+# й/ы as y or i: Abai/Abay, -skiy/-sky/-ski; ё, ю after a consonant) and doubled letters
+# (Denissovka); "ye" opening a word is "e" (Yesil/Esil).
+_LATIN_SPECIAL = str.maketrans(
+    {"ı": "i", "ş": "sh", "ș": "sh", "ç": "ch", "ğ": "g", "ñ": "n", "ü": "u", "ö": "o"}
+)
+_LATIN_KEY = (("shch", "sh"), ("q", "k"), ("gh", "g"), ("kh", "h"), ("j", "zh"), ("y", "i"))
+_RUN = re.compile(r"([a-z])\1+")
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+_SOFT_VOWEL = re.compile(r"(?<=[bcdfgklmnprstvz])y(?:o|u)")  # ё/ю after a consonant
+
+
+def _latin_key(word: str) -> str:
+    """The spelling key of one Latin word ("Qaragandy" and "Karagandy" → "karagandi")."""
+    word = unicodedata.normalize("NFKD", word.translate(_LATIN_SPECIAL))
+    word = "".join(ch for ch in word if not unicodedata.combining(ch))
+    # Fyodorovka/Fedorovka (KATO writes ё as е), Tyulkubas/Tulkubas
+    word = _SOFT_VOWEL.sub(lambda m: "e" if m[0] == "yo" else "u", word)
+    for src, dst in _LATIN_KEY:
+        word = word.replace(src, dst)
+    word = _RUN.sub(r"\1", word)
+    return "e" + word[2:] if word.startswith("ie") and len(word) > 3 else word
+
+
 def fold(text: str) -> str:
-    """Case-fold and merge spellings: ё/е, Kazakh letters/Russian look-alikes, stray Latin."""
+    """Case-fold and merge spellings: ё/е, Kazakh letters/Russian look-alikes, stray Latin,
+    Latin transliteration variants."""
     low = text.lower()
     if _CYR.search(low) and _LAT.search(low):
         low = low.translate(_LATIN_LOOKALIKES)
-    return low.translate(_FOLD)
+    low = low.translate(_FOLD)
+    if not _LAT.search(low):
+        return low
+    return _LATIN_WORD.sub(lambda m: m[0] if _CYR.search(m[0]) else _latin_key(m[0]), low)
 
 
 def gazetteer_path(lang: str | None = None, directory: Path = DATA_DIR) -> Path:
@@ -332,11 +367,13 @@ class PlacesComponent(RuleComponent):
         """
         for left, right in itertools.pairwise(found):
             after = doc[right.end].text if right.end < len(doc) else ""
-            # ... but not "Касым-Жомарт Токаев": a dashed pair before a surname is a person
+            # ... but not "Касым-Жомарт Токаев": a dashed pair before a surname (or of names
+            # that are ordinary words or first names: "Kassym-Jomart said") is a person
             if (
                 right.start - left.end == 1
                 and words[left.end] in DASHES
                 and not (after.isalpha() and after[:1].isupper())
+                and not any(self._stopped(doc[m.start : m.end].text) for m in (left, right))
             ):
                 for m in (left, right):
                     m.cue = m.cue or "city"
@@ -390,7 +427,13 @@ class PlacesComponent(RuleComponent):
             return True
         if m.end - m.start != 1:
             return False
-        return fold(text) in self.common or _opens_sentence(doc, m.start)
+        return self._dictionary_word(fold(text)) or _opens_sentence(doc, m.start)
+
+    def _dictionary_word(self, low: str) -> bool:
+        """A ``common`` village name, bare or with an inflectional ending ("Қоғамдық")."""
+        return low in self.common or any(
+            low.endswith(e) and low[: -len(e)] in self.common for e in self.endings
+        )
 
     def _person_like(self, doc: Doc, m: _Match, kind: str) -> bool:
         """A one-word name before a capitalized word (or a village name after one): a person."""
@@ -426,6 +469,8 @@ class PlacesComponent(RuleComponent):
         for tier in PREFERENCE[m.cue]:
             chosen = [p for p in pool if p.type in tier]
             if chosen:
+                if m.cue == "township":
+                    chosen = [p for p in chosen if p.name_ru.startswith(TOWNSHIP_PREFIX)] or chosen
                 return chosen
         return []
 
@@ -433,11 +478,25 @@ class PlacesComponent(RuleComponent):
         found = self.find(doc)
         for m in found:
             m.chosen = self._candidates(m, doc)
-        sure = [(m.start, m.chosen[0].kato) for m in found if len(m.chosen) == 1]
+        # Only a region, a district or a city of regional rank narrows other names down: a
+        # village or a town inside a district does not say which district a namesake is in.
+        sure = [
+            (m.start, m.chosen[0].kato, doc[m.start].sent.start)
+            for m in found
+            if len(m.chosen) == 1 and _unit(m.chosen[0])
+        ]
+        # Districts and regions first ("Абайский район" is in two regions): once resolved,
+        # they narrow the villages down too.
+        resolved: dict[int, Place | None] = {}
+        for m in sorted(found, key=lambda m: bool(m.chosen) and m.chosen[0].type == "village"):
+            if m.chosen:
+                resolved[m.start] = place = _disambiguate(m.chosen, sure, m.start)
+                if len(m.chosen) > 1 and place is not None and _unit(place):
+                    sure.append((m.start, place.kato, doc[m.start].sent.start))
         for m in found:
             if not m.chosen:
                 continue
-            place = _disambiguate(m.chosen, sure, m.start)
+            place = resolved[m.start]
             kind = m.chosen[0].type
             span_text = doc[m.start : m.end].text
             strong = (m.cue, kind) in STRONG_CUES
@@ -570,34 +629,46 @@ def _opens_sentence(doc: Doc, i: int) -> bool:
         if "\n" in doc[k].text:
             return True
         k -= 1
-    return k < 0 or doc[i].is_sent_start or doc[k].text in SENTENCE_END or "\n" in doc[k].whitespace_
+    return (
+        k < 0 or doc[i].is_sent_start or doc[k].text in SENTENCE_END or "\n" in doc[k].whitespace_
+    )
 
 
 def _capitalized(text: str) -> bool:
     return text[:1].isalpha() and text[:1].isupper()
 
 
-def _disambiguate(chosen: list[Place], sure: list[tuple[int, str]], at: int) -> Place | None:
+def _unit(place: Place) -> bool:
+    """A region, a district or a city administering its own area (KATO XXYY00000)."""
+    return place.type != "village" and (place.type != "city" or place.kato.endswith("00000"))
+
+
+def _disambiguate(chosen: list[Place], sure: list[tuple[int, str, int]], at: int) -> Place | None:
     """One place of several sharing a name: the one inside a place the document names.
 
-    ``sure`` holds (token index, kato) of the unambiguous places; when candidates lie in
-    several of them, the nearest mention wins (lists go "in X district: villages A, B").
-    Only a named place picks a row: a village still ambiguous inside it (three villages
-    called Карабулак in the one district named) gets none.
+    ``sure`` holds (token index, kato, sentence start) of the unambiguous regions, districts
+    and cities; when candidates lie in several of them, the nearest mention wins (lists go
+    "in X district: villages A, B"), unless two of them are named in one sentence ("в
+    Абайском и Аягозском районах … селе Карааул": the text does not say which). A village
+    still ambiguous inside the place chosen (three villages called Карабулак in the one
+    district named) gets none.
     """
     if len(chosen) == 1:
         return chosen[0]
     for width in (4, 2):  # same district/city (XXYY…), then same region (XX…)
-        near: dict[str, int] = {}
-        for pos, kato in sure:
+        near: dict[str, tuple[int, int]] = {}  # unit → (distance, sentence of that mention)
+        for pos, kato, sent in sure:
             dist = at - pos if pos <= at else 2 * (pos - at)  # prefer a preceding mention
-            near[kato[:width]] = min(dist, near.get(kato[:width], dist))
-        inside = [p for p in chosen if p.kato[:width] in near]
-        if inside:
-            best = min(near[p.kato[:width]] for p in inside)
-            chosen = [p for p in inside if near[p.kato[:width]] == best]
-            if len(chosen) == 1:
-                return chosen[0]
+            if kato[:width] not in near or dist < near[kato[:width]][0]:
+                near[kato[:width]] = (dist, sent)
+        units = sorted({near[p.kato[:width]] for p in chosen if p.kato[:width] in near})
+        if not units:
+            continue
+        if len(units) > 1 and units[0][1] == units[1][1] and chosen[0].type == "village":
+            return None
+        chosen = [p for p in chosen if near.get(p.kato[:width]) == units[0]]
+        if len(chosen) == 1:
+            return chosen[0]
     if chosen[0].type == "village":
         return _main_village(chosen)
     return chosen[0]
