@@ -16,6 +16,7 @@ from typing import Any
 
 from models import LABELS
 
+from .io import iter_jsonl_lines
 from .text import fold_spaces
 
 Key = tuple[Any, ...]
@@ -160,42 +161,21 @@ def _keyed(facts: Iterable[Mapping[str, Any]], label: str) -> dict[Key, str]:
 
 def read_docs(paths: Iterable[Path]) -> Iterator[Doc]:
     """Gold files or records JSONL: both carry doc_id (or id), lang and facts."""
-    for path in paths:
-        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-        for file in files:
-            with file.open(encoding="utf-8") as fh:
-                for lineno, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as err:
-                        raise ValueError(f"{file}:{lineno}: not valid JSON: {err.msg}") from err
-                    doc_id = (
-                        row.get("doc_id")
-                        or f"{row.get('entity')}/{row.get('id')}/{row.get('lang')}"
-                    )
-                    yield Doc(str(doc_id), row["lang"], row.get("facts") or [])
+    for file, lineno, line in iter_jsonl_lines(paths):
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{file}:{lineno}: not valid JSON: {err.msg}") from err
+        doc_id = row.get("doc_id") or f"{row.get('entity')}/{row.get('id')}/{row.get('lang')}"
+        yield Doc(str(doc_id), row["lang"], row.get("facts") or [])
 
 
 def gold_inputs(paths: Iterable[Path]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Gold documents as ``extract-text`` rows, to run the extractor on their text."""
-    n = 0
-    for path in paths:
-        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-        for file in files:
-            with file.open(encoding="utf-8") as fh:
-                for line in fh:
-                    if line.strip():
-                        n += 1
-                        row = json.loads(line)
-                        yield (
-                            n,
-                            {
-                                k: row.get(k)
-                                for k in ("doc_id", "lang", "title", "text", "published_at")
-                            },
-                        )
+    fields = ("doc_id", "lang", "title", "text", "published_at")
+    for n, (_, _, line) in enumerate(iter_jsonl_lines(paths), 1):
+        row = json.loads(line)
+        yield n, {k: row.get(k) for k in fields}
 
 
 def predict(paths: list[Path]) -> dict[str, Doc]:

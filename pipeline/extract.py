@@ -25,6 +25,7 @@ from models import FACT_ADAPTER, Extractor, Fact, Release, Source
 from . import EXTRACTOR_NAME, __version__
 from .components.base import FACTS_KEY, PATTERNS_DIR
 from .errors import BadItem, ItemError
+from .io import iter_jsonl_lines
 from .nlp import LANGS, get_nlp
 from .text import compose_text, html_to_text
 
@@ -249,14 +250,11 @@ def extract_text_rows(rows: Iterable[tuple[int, Any]]) -> Iterator[Release | Ite
 def read_jsonl_rows(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, parsed object) for each non-blank line; unparsable lines come back
     as ``(lineno, ItemError)`` so the caller can report them and go on."""
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield lineno, json.loads(line)
-            except json.JSONDecodeError as err:
-                yield lineno, ItemError(f"line {lineno}", f"not valid JSON: {err.msg}", str(path))
+    for _, lineno, line in iter_jsonl_lines([path]):
+        try:
+            yield lineno, json.loads(line)
+        except json.JSONDecodeError as err:
+            yield lineno, ItemError(f"line {lineno}", f"not valid JSON: {err.msg}", str(path))
 
 
 def iter_sample_items(directory: Path) -> Iterator[tuple[Any, str, str | None, Source | None]]:

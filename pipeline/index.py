@@ -34,6 +34,7 @@ from pydantic import ValidationError
 
 from models.release import Release
 
+from .io import iter_jsonl_lines
 from .translit import fold
 
 INDEX_SCHEMA_VERSION = "1"
@@ -244,22 +245,16 @@ def iter_jsonl(paths: Iterable[Path], stats: IndexStats | None = None) -> Iterat
     Invalid lines are counted in ``stats`` (with the first few messages) and skipped, so one
     bad line does not stop a corpus build.
     """
-    for path in paths:
-        files = sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]
-        for file in files:
-            with file.open(encoding="utf-8") as fh:
-                for lineno, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        yield Release.model_validate_json(line)
-                    except ValidationError as exc:
-                        if stats is not None:
-                            stats.invalid += 1
-                            if len(stats.errors) < 10:
-                                first = exc.errors()[0]
-                                loc = ".".join(str(p) for p in first["loc"])
-                                stats.errors.append(f"{file}:{lineno}: {loc}: {first['msg']}")
+    for file, lineno, line in iter_jsonl_lines(paths, recursive=True):
+        try:
+            yield Release.model_validate_json(line)
+        except ValidationError as exc:
+            if stats is not None:
+                stats.invalid += 1
+                if len(stats.errors) < 10:
+                    first = exc.errors()[0]
+                    loc = ".".join(str(p) for p in first["loc"])
+                    stats.errors.append(f"{file}:{lineno}: {loc}: {first['msg']}")
 
 
 # ---------------------------------------------------------------- rows from a record
@@ -427,15 +422,8 @@ _RELEASE_COLS = [
     "schema_version",
     "indexed_at",
 ]
-_FACT_COLS = [
-    "release_id",
-    "label",
-    "value",
-    "text",
-    "evidence",
-    "start",
-    "end",
-    "sentence",
+# The normalized fields of every label, as columns of the facts table.
+FACT_FIELDS = [
     "kato",
     "name_ru",
     "legal_form",
@@ -447,6 +435,17 @@ _FACT_COLS = [
     "currency",
     "code",
     "article",
+]
+_FACT_COLS = [
+    "release_id",
+    "label",
+    "value",
+    "text",
+    "evidence",
+    "start",
+    "end",
+    "sentence",
+    *FACT_FIELDS,
     "lang",
     "entity",
     "published_date",

@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -42,3 +42,23 @@ def atomic_jsonl_writer(path: Path | str | None) -> Iterator[jsonlines.Writer]:
     with atomic_text_writer(path) as fh:
         writer = jsonlines.Writer(fh, compact=True, sort_keys=False)
         yield writer
+
+
+def jsonl_files(paths: Iterable[Path], *, recursive: bool = False) -> Iterator[Path]:
+    """The files behind ``paths``: a file as given, a directory as its ``*.jsonl``."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(path.rglob("*.jsonl") if recursive else path.glob("*.jsonl"))
+        else:
+            yield path
+
+
+def iter_jsonl_lines(
+    paths: Iterable[Path], *, recursive: bool = False
+) -> Iterator[tuple[Path, int, str]]:
+    """(file, line number, line) for every non-blank line, streaming one line at a time."""
+    for file in jsonl_files(paths, recursive=recursive):
+        with file.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if line.strip():
+                    yield file, lineno, line

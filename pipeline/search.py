@@ -34,6 +34,7 @@ from rich.table import Table
 
 from models.facts import Violation
 
+from .index import FACT_FIELDS
 from .translit import fold_word, word_spans
 
 _HL_OPEN, _HL_CLOSE = "\x02", "\x03"
@@ -527,21 +528,6 @@ def _fact_matches(
     return any(_fold_match(row["fold"], [t]) for t in q_terms)
 
 
-_FACT_FIELDS = [
-    "kato",
-    "name_ru",
-    "legal_form",
-    "name",
-    "deadline",
-    "precision",
-    "violation",
-    "amount",
-    "currency",
-    "code",
-    "article",
-]
-
-
 def search(
     index: sqlite3.Connection | Path | str,
     query: str = "",
@@ -688,7 +674,7 @@ def _hits(
                 start=fr["start"],
                 end=fr["end"],
                 matched=_fact_matches(fr, f, text_filters, q_terms),
-                fields={k: fr[k] for k in _FACT_FIELDS if fr[k] is not None},
+                fields={k: fr[k] for k in FACT_FIELDS if fr[k] is not None},
             )
             for fr in facts_by.get(r["release_id"], [])
         ]
