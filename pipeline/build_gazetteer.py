@@ -46,6 +46,7 @@ import srsly
 from pipeline import lang_kk as _lang_kk  # noqa: F401  (registers "kk")
 from pipeline.components.base import default_patterns_path, read_rows
 from pipeline.components.places import DATA_DIR, fold, gazetteer_path
+from pipeline.translit import CYR_TO_LAT
 
 KATO_DIR = Path("/work/shared/data/kato")
 LANGS = ("ru", "kk", "en")
@@ -200,40 +201,11 @@ def kk_forms(name: str, suffixes: dict[str, list[str]]) -> set[str]:
 # -------------------------------------------------------------------------------------
 # Transliteration (Cyrillic → Latin), several spellings per name.
 
+# The Russian table of the search folding, plus Kazakh letters as English texts write them
+# and "ё" as "yo" (its other spelling, "e", is an ALTERNATIVE below).
 TRANSLIT = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "д": "d",
-    "е": "e",
+    **CYR_TO_LAT,
     "ё": "yo",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "й": "y",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
     "ә": "a",
     "ғ": "g",
     "қ": "k",

@@ -74,6 +74,16 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
 
 @dataclass
 class Diff:
@@ -94,16 +104,7 @@ class Report:
     def as_json(self) -> dict[str, Any]:
         return {
             "scores": [
-                {
-                    "label": label,
-                    "lang": lang,
-                    "tp": s.tp,
-                    "fp": s.fp,
-                    "fn": s.fn,
-                    "precision": round(s.precision, 4),
-                    "recall": round(s.recall, 4),
-                    "f1": round(s.f1, 4),
-                }
+                {"label": label, "lang": lang, **s.as_dict()}
                 for (label, lang), s in sorted(self.scores.items())
             ],
             "diffs": [

@@ -53,23 +53,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from pipeline.components.places import LABEL_OF_TYPE  # noqa: E402
+from pipeline.components.places import LABELS as PLACES_LABELS  # noqa: E402
 from pipeline.evaluate import Doc as EvalDoc  # noqa: E402
 from pipeline.evaluate import Report, Score, read_docs, score  # noqa: E402
 
 LABELS = ("REGION", "DISTRICT", "SETTLEMENT", "ENTERPRISE", "DEADLINE", "MONEY")
-PLACE_LABELS = ("REGION", "DISTRICT", "SETTLEMENT")
+PLACE_LABELS = PLACES_LABELS
 DATA_DIR = ROOT / "pipeline" / "data"
 PLACE_PATTERNS = ROOT / "pipeline" / "patterns" / "ru" / "places.jsonl"
 
-# KATO place type → fact label ("rcity" = Astana/Almaty/Shymkent, cities acting as regions).
-LABEL_OF_TYPE = {
-    "oblast": "REGION",
-    "rcity": "REGION",
-    "district": "DISTRICT",
-    "city_district": "DISTRICT",
-    "city": "SETTLEMENT",
-    "village": "SETTLEMENT",
-}
 # Which place types a cue word admits, tier by tier (first tier with a candidate wins).
 TIERS: dict[str | None, tuple[frozenset[str], ...]] = {
     "region": (frozenset({"oblast"}), frozenset({"rcity"}), frozenset({"district"})),
@@ -622,16 +615,7 @@ def compare(gold: Path, pred: Path | None = None) -> tuple[list[Row], int, Repor
 
 
 def _score_json(s: Score | None) -> dict[str, Any] | None:
-    if s is None:
-        return None
-    return {
-        "tp": s.tp,
-        "fp": s.fp,
-        "fn": s.fn,
-        "precision": round(s.precision, 4),
-        "recall": round(s.recall, 4),
-        "f1": round(s.f1, 4),
-    }
+    return None if s is None else s.as_dict()
 
 
 def render(rows: Sequence[Row], docs: int, gold: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from spacy.language import Language
 
 from scrapers.replay import ReplayServer
 
@@ -100,3 +101,11 @@ def replay_server(replay_dir: Path) -> Iterator[ReplayServer]:
     """A replay server on a free loopback port serving `replay_dir`; has `.base_url`."""
     with ReplayServer(replay_dir, host="127.0.0.1", port=0) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def nlps() -> dict[str, Language]:
+    """The extraction pipeline per language, built once for the whole run."""
+    from pipeline.nlp import get_nlp
+
+    return {lang: get_nlp(lang) for lang in ("ru", "kk", "en")}

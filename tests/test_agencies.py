@@ -7,25 +7,18 @@ names after the body left out, each body reported once.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 import spacy
-from spacy.language import Language
 
 from pipeline.components.agencies import AgencyComponent
 from pipeline.components.base import facts
-from pipeline.nlp import build_nlp
-
-
-@cache
-def _nlp(lang: str) -> Language:
-    return build_nlp(lang)
+from pipeline.nlp import get_nlp
 
 
 def agencies(lang: str, text: str) -> list[str]:
-    doc = _nlp(lang)(text)
+    doc = get_nlp(lang)(text)
     return [s._.norm["name"] for s in facts(doc, "AGENCY")]
 
 

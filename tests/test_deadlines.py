@@ -8,27 +8,20 @@ dates without an anchor are not deadlines).
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from pathlib import Path
 
 import pytest
 import spacy
-from spacy.language import Language
 
 from pipeline.components.base import facts
 from pipeline.components.deadlines import DeadlineComponent
-from pipeline.nlp import build_nlp
+from pipeline.nlp import get_nlp
 
 PUB = dt.date(2025, 3, 10)
 
 
-@cache
-def _nlp(lang: str) -> Language:
-    return build_nlp(lang)
-
-
 def deadlines(lang: str, text: str, published: dt.date | None = None) -> list[tuple[str, str]]:
-    nlp = _nlp(lang)
+    nlp = get_nlp(lang)
     doc = nlp.make_doc(text)
     doc._.published = published
     doc = nlp(doc)
@@ -275,7 +268,7 @@ def test_year_fixed_by_an_earlier_date_in_the_text() -> None:
 
 
 def test_span_covers_the_date_expression() -> None:
-    nlp = _nlp("en")
+    nlp = get_nlp("en")
     doc = nlp("The facility is to be handed over by September 1, 2026.")
     (span,) = facts(doc, "DEADLINE")
     assert span.text == "by September 1, 2026"

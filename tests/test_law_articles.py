@@ -13,14 +13,8 @@ import spacy
 from spacy.language import Language
 
 from pipeline.components.base import facts
-from pipeline.nlp import build_nlp
 
 LABEL = "LAW_ARTICLE"
-
-
-@pytest.fixture(scope="module")
-def nlps() -> dict[str, Language]:
-    return {lang: build_nlp(lang) for lang in ("ru", "kk", "en")}
 
 
 def articles(nlp: Language, text: str) -> list[tuple[str, str]]:

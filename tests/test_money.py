@@ -15,14 +15,8 @@ from spacy.language import Language
 from pipeline.components.base import facts
 from pipeline.components.money import MoneyComponent
 from pipeline.components.numbers import find_numbers, parse_number
-from pipeline.nlp import build_nlp
 
 LABEL = "MONEY"
-
-
-@pytest.fixture(scope="module")
-def nlps() -> dict[str, Language]:
-    return {lang: build_nlp(lang) for lang in ("ru", "kk", "en")}
 
 
 def money(nlp: Language, text: str) -> list[tuple[float, str]]:

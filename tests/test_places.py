@@ -29,11 +29,6 @@ ALMATY_REGION = "190000000"
 ASTANA = "710000000"
 
 
-@pytest.fixture(scope="module")
-def nlps() -> dict[str, spacy.Language]:
-    return {lang: build_nlp(lang) for lang in ("ru", "kk", "en")}
-
-
 def places(nlp: spacy.Language, text: str) -> list[tuple[str, str | None, str]]:
     """(label, kato, name_ru) of the place facts, in text order."""
     doc = nlp(text)

@@ -15,15 +15,9 @@ from spacy.language import Language
 
 from pipeline.components.base import add_fact, facts
 from pipeline.components.violations import stems_to_patterns
-from pipeline.nlp import build_nlp
 
 LABEL = "VIOLATION"
 LANGS = ("ru", "kk", "en")
-
-
-@pytest.fixture(scope="module")
-def nlps() -> dict[str, Language]:
-    return {lang: build_nlp(lang) for lang in LANGS}
 
 
 def labels(nlp: Language, text: str) -> set[str]:

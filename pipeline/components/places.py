@@ -54,6 +54,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
+from ..translit import KK_TO_RU
 from .base import RuleComponent, add_fact
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -102,16 +103,9 @@ TOWNSHIP_PREFIX = "п."  # KATO's mark of a посёлок (kk "кент")
 
 _FOLD = str.maketrans(
     {
+        **KK_TO_RU,
         "ё": "е",
-        "ә": "а",
-        "ғ": "г",
-        "қ": "к",
-        "ң": "н",
-        "ө": "о",
-        "ұ": "у",
-        "ү": "у",
-        "һ": "х",
-        "і": "и",
+        # letters of an old Kazakh font encoding, still met in scraped text
         "ї": "и",
         "ќ": "к",
         "ў": "у",
