@@ -75,9 +75,7 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_demo_crawls_the_samples_over_http_and_writes_records(demo_output) -> None:  # type: ignore[no-untyped-def]
     out, stdout = demo_output
-    records = [
-        json.loads(line) for line in (out / "records.jsonl").read_text("utf-8").splitlines()
-    ]
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text("utf-8").splitlines()]
     samples = list((ROOT / "corpus" / "samples").glob("*/*.json"))
     assert len(records) == len(samples)
     assert str(out / "records.jsonl") in stdout
@@ -129,8 +127,18 @@ def test_run_skips_a_malformed_item_by_id_and_writes_the_rest(tmp_path: Path) ->
     out = tmp_path / "records.jsonl"
     with ReplayServer(samples.parent) as server:
         result = run(
-            "--log-json", "run", "--entity", "ent-a", "--lang", "en",
-            "--base-url", server.base_url, "--archive", str(tmp_path / "raw"), "-o", str(out),
+            "--log-json",
+            "run",
+            "--entity",
+            "ent-a",
+            "--lang",
+            "en",
+            "--base-url",
+            server.base_url,
+            "--archive",
+            str(tmp_path / "raw"),
+            "-o",
+            str(out),
         )
     assert result.returncode == 3, result.stderr[-2000:]
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]

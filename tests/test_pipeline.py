@@ -14,7 +14,7 @@ from pipeline.nlp import COMPONENTS, build_nlp, get_nlp
 from pipeline.text import compose_text, html_to_text
 
 TEXTS = {
-    "en": "Violations in public procurement were found at \"Shygys Kurylys\" in "
+    "en": 'Violations in public procurement were found at "Shygys Kurylys" in '
     "Zaisan district of East Kazakhstan region; the works must be completed by 1 July 2026.",
     "ru": "В Зайсанском районе ВКО у ТОО «Шыгыс Курылыс» выявлены нарушения в сфере "
     "государственных закупок; работы должны быть завершены до 1 июля 2026 года.",

@@ -67,4 +67,3 @@ def test_seed_evidence_spans_point_into_the_text(seed) -> None:  # type: ignore[
     assert record.facts
     for fact in record.facts:
         assert record.text[fact.start : fact.end] == fact.text
-

@@ -64,78 +64,92 @@ def test_seed_labels_survive_overlap_resolution(nlps: dict[str, Language], lang:
 
 CASES = [
     # bribery
-    ("ru", {"bribery"},
-     "Сотрудник акимата задержан при получении взятки в размере 500 тысяч тенге."),
-    ("kk", {"bribery"},
-     "Аудан әкімінің орынбасары 3 млн теңге пара алды деген күдікпен ұсталды."),
-    ("en", {"bribery"},
-     "A customs officer was detained while receiving a bribe of 2,000 dollars."),
+    (
+        "ru",
+        {"bribery"},
+        "Сотрудник акимата задержан при получении взятки в размере 500 тысяч тенге.",
+    ),
+    ("kk", {"bribery"}, "Аудан әкімінің орынбасары 3 млн теңге пара алды деген күдікпен ұсталды."),
+    ("en", {"bribery"}, "A customs officer was detained while receiving a bribe of 2,000 dollars."),
     # embezzlement
-    ("kk", {"embezzlement"},
-     "Кәсіпорын директоры бюджет қаражатын жымқырды деген күдікке ілінді."),
-    ("ru", {"embezzlement"},
-     "Бухгалтер больницы подозревается в присвоении 12 млн тенге."),
-    ("en", {"embezzlement"},
-     "The director is suspected of embezzlement of funds allocated for school meals."),
+    ("kk", {"embezzlement"}, "Кәсіпорын директоры бюджет қаражатын жымқырды деген күдікке ілінді."),
+    ("ru", {"embezzlement"}, "Бухгалтер больницы подозревается в присвоении 12 млн тенге."),
+    (
+        "en",
+        {"embezzlement"},
+        "The director is suspected of embezzlement of funds allocated for school meals.",
+    ),
     # fraud
-    ("en", {"fraud"},
-     "A resident of the city was detained on suspicion of fraud with housing queues."),
-    ("kk", {"fraud"},
-     "Тұрғын үй кезегіне қоямын деп алдаған азамат алаяқтық бойынша сотталды."),
+    (
+        "en",
+        {"fraud"},
+        "A resident of the city was detained on suspicion of fraud with housing queues.",
+    ),
+    ("kk", {"fraud"}, "Тұрғын үй кезегіне қоямын деп алдаған азамат алаяқтық бойынша сотталды."),
     # abuse_of_office
-    ("ru", {"abuse_of_office"},
-     "Бывший аким села осужден за превышение должностных полномочий."),
-    ("kk", {"abuse_of_office"},
-     "Бөлім басшысы лауазымдық өкілеттіктерін теріс пайдаланғаны үшін жауапкершілікке тартылды."),
+    ("ru", {"abuse_of_office"}, "Бывший аким села осужден за превышение должностных полномочий."),
+    (
+        "kk",
+        {"abuse_of_office"},
+        "Бөлім басшысы лауазымдық өкілеттіктерін теріс пайдаланғаны үшін жауапкершілікке тартылды.",
+    ),
     # negligence
-    ("en", {"negligence"},
-     "An investigation into official negligence has been started against the engineer."),
-    ("ru", {"negligence"},
-     "По факту халатности начато досудебное расследование."),
+    (
+        "en",
+        {"negligence"},
+        "An investigation into official negligence has been started against the engineer.",
+    ),
+    ("ru", {"negligence"}, "По факту халатности начато досудебное расследование."),
     # forgery
-    ("kk", {"forgery"},
-     "Инженер актілерге жалған мәліметтер енгізген, жалғандық бойынша тергеу басталды."),
-    ("en", {"forgery"},
-     "The official was charged with forgery of acceptance certificates."),
+    (
+        "kk",
+        {"forgery"},
+        "Инженер актілерге жалған мәліметтер енгізген, жалғандық бойынша тергеу басталды.",
+    ),
+    ("en", {"forgery"}, "The official was charged with forgery of acceptance certificates."),
     # land
-    ("ru", {"land"},
-     "Прокуратура выявила незаконное предоставление земельных участков под застройку."),
-    ("en", {"land"},
-     "Twelve plots had been unlawfully allocated to a private company, the check found."),
+    (
+        "ru",
+        {"land"},
+        "Прокуратура выявила незаконное предоставление земельных участков под застройку.",
+    ),
+    (
+        "en",
+        {"land"},
+        "Twelve plots had been unlawfully allocated to a private company, the check found.",
+    ),
     # tax_customs
-    ("en", {"tax_customs"},
-     "Border guards stopped the smuggling of cigarettes worth 40 million tenge."),
-    ("ru", {"tax_customs"},
-     "Директор ТОО уклонился от уплаты налогов на 80 млн тенге."),
+    (
+        "en",
+        {"tax_customs"},
+        "Border guards stopped the smuggling of cigarettes worth 40 million tenge.",
+    ),
+    ("ru", {"tax_customs"}, "Директор ТОО уклонился от уплаты налогов на 80 млн тенге."),
     # conflict_of_interest
-    ("kk", {"conflict_of_interest"},
-     "Тексеру барысында мүдделер қақтығысы анықталды."),
-    ("ru", {"conflict_of_interest"},
-     "Контракт заключен с аффилированной компанией заместителя руководителя."),
+    ("kk", {"conflict_of_interest"}, "Тексеру барысында мүдделер қақтығысы анықталды."),
+    (
+        "ru",
+        {"conflict_of_interest"},
+        "Контракт заключен с аффилированной компанией заместителя руководителя.",
+    ),
     # construction
-    ("ru", {"construction"},
-     "Подрядчик сорвал сроки строительства детского сада."),
-    ("en", {"construction"},
-     "The renovation of the clinic is three months behind schedule."),
-    ("kk", {"construction"},
-     "Мердігер жолды сапасыз жөндегені анықталды."),
+    ("ru", {"construction"}, "Подрядчик сорвал сроки строительства детского сада."),
+    ("en", {"construction"}, "The renovation of the clinic is three months behind schedule."),
+    ("kk", {"construction"}, "Мердігер жолды сапасыз жөндегені анықталды."),
     # labor_law
-    ("en", {"labor_law"},
-     "Inspectors identified wage arrears of 30 million tenge at two firms."),
-    ("kk", {"labor_law"},
-     "Инспекторлар 40 жұмысшыға жалақы төленбегенін анықтады."),
+    ("en", {"labor_law"}, "Inspectors identified wage arrears of 30 million tenge at two firms."),
+    ("kk", {"labor_law"}, "Инспекторлар 40 жұмысшыға жалақы төленбегенін анықтады."),
     # budget_misuse, procurement
-    ("ru", {"budget_misuse"},
-     "Выявлено нецелевое использование бюджетных средств на 5 млн тенге."),
-    ("en", {"procurement"},
-     "Auditors found violations of public procurement legislation worth 1 billion tenge."),
+    ("ru", {"budget_misuse"}, "Выявлено нецелевое использование бюджетных средств на 5 млн тенге."),
+    (
+        "en",
+        {"procurement"},
+        "Auditors found violations of public procurement legislation worth 1 billion tenge.",
+    ),
     # other: generic wrongdoing with no specific label
-    ("ru", {"other"},
-     "С начала года выявлено 12 коррупционных преступлений."),
-    ("kk", {"other"},
-     "Облыста 20 сыбайлас жемқорлық қылмысы анықталды."),
-    ("en", {"other"},
-     "Since January, 15 corruption crimes have been detected in the region."),
+    ("ru", {"other"}, "С начала года выявлено 12 коррупционных преступлений."),
+    ("kk", {"other"}, "Облыста 20 сыбайлас жемқорлық қылмысы анықталды."),
+    ("en", {"other"}, "Since January, 15 corruption crimes have been detected in the region."),
 ]
 
 
@@ -143,8 +157,7 @@ CASES = [
 # one sentence per family and language (all written for these tests).
 CASES += [
     # labor_law: wage arrears said with verbs, debts to workers, no employment contract
-    ("ru", {"labor_law"},
-     "Водителям автопарка полгода не выплачивали заработную плату."),
+    ("ru", {"labor_law"}, "Водителям автопарка полгода не выплачивали заработную плату."),
     ("ru", {"labor_law"}, "Установлена задержка выплаты заработной платы 60 работникам."),
     ("ru", {"labor_law"}, "Руководство компании задолжало работникам 12 млн тенге."),
     ("ru", {"labor_law"}, "Выявлено 15 человек, работавших без трудовых договоров."),
@@ -164,17 +177,26 @@ CASES += [
     ("en", {"land"}, "The check revealed illegal occupation of a land plot near the river."),
     ("en", {"land"}, "The pasture had been unlawfully occupied by a private farm."),
     # conflict_of_interest: contracts with relatives' firms
-    ("ru", {"conflict_of_interest"},
-     "Контракты заключались с фирмой, учредителем которой является брат директора."),
+    (
+        "ru",
+        {"conflict_of_interest"},
+        "Контракты заключались с фирмой, учредителем которой является брат директора.",
+    ),
     ("ru", {"conflict_of_interest"}, "Поставщик оказался родственником заместителя акима."),
     ("kk", {"conflict_of_interest"}, "Мектеп директоры ұлының серіктестігімен шарт жасасқан."),
-    ("en", {"conflict_of_interest"},
-     "The director signed contracts with a company owned by his son."),
+    (
+        "en",
+        {"conflict_of_interest"},
+        "The director signed contracts with a company owned by his son.",
+    ),
     ("en", {"conflict_of_interest"}, "The akim awarded the work to his brother's firm."),
     # construction: works not done in full, cheaper materials, deadlines missed, defects
     ("ru", {"construction"}, "Ремонтные работы в школе выполнены не в полном объеме."),
-    ("ru", {"construction"},
-     "Подрядчик использовал более дешевые материалы, не соответствующие проекту."),
+    (
+        "ru",
+        {"construction"},
+        "Подрядчик использовал более дешевые материалы, не соответствующие проекту.",
+    ),
     ("ru", {"construction"}, "Через полгода на дороге выявлены дефекты асфальтового покрытия."),
     ("kk", {"construction"}, "Ауруханадағы күрделі жөндеу толық аяқталмағаны анықталды."),
     ("kk", {"construction"}, "Мердігер жобаға сәйкес келмейтін материал пайдаланған."),
@@ -196,10 +218,16 @@ CASES += [
     ("ru", {"fraud"}, "Мужчина путем обмана завладел деньгами пенсионерки."),
     ("kk", {"fraud"}, "Ол тұрғындардың ақшасын алдау жолымен иемденген."),
     ("en", {"fraud"}, "He obtained the loan by deception."),
-    ("ru", {"abuse_of_office"},
-     "Чиновник, используя служебное положение, оформил на себя квартиру."),
-    ("en", {"abuse_of_office"},
-     "The official, using his official position, registered the flat in his name."),
+    (
+        "ru",
+        {"abuse_of_office"},
+        "Чиновник, используя служебное положение, оформил на себя квартиру.",
+    ),
+    (
+        "en",
+        {"abuse_of_office"},
+        "The official, using his official position, registered the flat in his name.",
+    ),
     # tax_customs
     ("ru", {"tax_customs"}, "Выявлено недостоверное декларирование товаров."),
     ("en", {"tax_customs"}, "The importer filed a false customs declaration."),
@@ -214,8 +242,11 @@ CASES += [
     ("en", {"tax_customs"}, "The company was found evading customs duties."),
     ("ru", {"bribery"}, "Чиновник требовал откаты от подрядчиков, установило следствие."),
     # приписки in a subsidy fraud are the fraud itself, not budget misuse
-    ("ru", {"fraud"},
-     "Приписки числа овец в заявках на субсидии выявлены, возбуждено дело о мошенничестве."),
+    (
+        "ru",
+        {"fraud"},
+        "Приписки числа овец в заявках на субсидии выявлены, возбуждено дело о мошенничестве.",
+    ),
 ]
 
 
@@ -227,9 +258,20 @@ def test_labels(nlps: dict[str, Language], lang: str, expected: set[str], text: 
 def test_every_label_is_covered() -> None:
     covered = set().union(*(expected for _, expected, _ in CASES))
     assert covered == {
-        "bribery", "embezzlement", "fraud", "abuse_of_office", "negligence", "forgery",
-        "budget_misuse", "procurement", "labor_law", "land", "tax_customs",
-        "conflict_of_interest", "construction", "other",
+        "bribery",
+        "embezzlement",
+        "fraud",
+        "abuse_of_office",
+        "negligence",
+        "forgery",
+        "budget_misuse",
+        "procurement",
+        "labor_law",
+        "land",
+        "tax_customs",
+        "conflict_of_interest",
+        "construction",
+        "other",
     }
 
 
@@ -276,8 +318,11 @@ NOTHING += [
     ("en", "Here is what counts as a bribe under the law."),
     ("en", "Offering a bribe to an official is a crime."),
     ("en", "Officials are obliged to notify their superiors of a conflict of interest."),
-    ("ru", "В случае неисполнения предписания будет рассмотрен вопрос о возбуждении дела "
-     "по статье 152 УК РК."),
+    (
+        "ru",
+        "В случае неисполнения предписания будет рассмотрен вопрос о возбуждении дела "
+        "по статье 152 УК РК.",
+    ),
     ("kk", "Нұсқама орындалмаған жағдайда қылмыстық іс қозғау мәселесі қаралатын болады."),
     ("en", "If the arrears are not repaid, the employer may face criminal charges."),
     ("ru", "Заработная плата выплачивается работникам своевременно."),
@@ -300,8 +345,7 @@ def test_nothing(nlps: dict[str, Language], lang: str, text: str) -> None:
 
 def test_negation_is_scoped_to_its_clause(nlps: dict[str, Language]) -> None:
     ru = (
-        "Нарушений трудового законодательства не выявлено, "
-        "однако установлен факт получения взятки."
+        "Нарушений трудового законодательства не выявлено, однако установлен факт получения взятки."
     )
     assert labels(nlps["ru"], ru) == {"bribery"}
     en = (
@@ -322,8 +366,14 @@ def test_other_only_without_a_specific_label(nlps: dict[str, Language]) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "article", "expected"),
-    [("ru", "366", "bribery"), ("kk", "189", "embezzlement"), ("en", "370", "negligence"),
-     ("ru", "361", "abuse_of_office"), ("en", "369", "forgery"), ("kk", "190", "fraud")],
+    [
+        ("ru", "366", "bribery"),
+        ("kk", "189", "embezzlement"),
+        ("en", "370", "negligence"),
+        ("ru", "361", "abuse_of_office"),
+        ("en", "369", "forgery"),
+        ("kk", "190", "fraud"),
+    ],
 )
 def test_law_article_implies_label(lang: str, article: str, expected: str) -> None:
     """A LAW_ARTICLE fact of an earlier component maps to a label through the data rows."""
@@ -353,8 +403,10 @@ def test_administrative_article_implies_nothing() -> None:
 
 
 def test_new_cue_is_one_data_row(tmp_path: Path) -> None:
-    rows = [{"kind": "cue", "label": "other", "stems": ["graffiti"]},
-            {"kind": "negation", "stems": ["no$"]}]
+    rows = [
+        {"kind": "cue", "label": "other", "stems": ["graffiti"]},
+        {"kind": "negation", "stems": ["no$"]},
+    ]
     path = tmp_path / "violations.jsonl"
     srsly.write_jsonl(path, rows)
     nlp = spacy.blank("en")
