@@ -65,3 +65,22 @@ def test_html_cleaning_keeps_paragraphs_and_drops_markup() -> None:
     assert body == "First line bold\nSecond\nthird"
     assert compose_text("  Title  ", body) == "Title\n\nFirst line bold\nSecond\nthird"
     assert compose_text(None, body) == body
+
+
+def test_a_fresh_process_loads_a_saved_pipeline_by_entry_points(tmp_path: Path) -> None:
+    """spacy.load finds the kk language and our factories without importing our code."""
+    import subprocess
+    import sys
+
+    build_nlp("kk").to_disk(tmp_path / "kk")
+    script = (
+        "import sys, spacy\n"
+        f"nlp = spacy.load({str(tmp_path / 'kk')!r})\n"
+        "doc = nlp('Зайсан ауданында жұмыстар жүргізілді.')\n"
+        "print(sorted((s.label_, s.text) for s in doc.spans['facts']))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "('DISTRICT', 'Зайсан ауданында')" in out.stdout
