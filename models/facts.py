@@ -66,6 +66,8 @@ class _Evidence(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    # Declared here so that it comes first in every fact; each label's model narrows it.
+    label: str = Field(description="the fact type")
     start: int = Field(ge=0, description="character offset in the record text")
     end: int = Field(ge=0, description="character offset past the span")
     text: str = Field(description="the evidence span exactly as it appears in the text")
