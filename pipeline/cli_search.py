@@ -112,7 +112,8 @@ def search_cmd(
     index: IndexOpt = None,
 ) -> None:
     """Search releases and their facts: bm25 full text + fact filters, any script."""
-    from .search import SearchError, SearchFilters, print_hits, search
+    from .search import SearchError, SearchFilters, search
+    from .search_output import print_hits
 
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("table, json or csv", param_hint="--format")

@@ -1,4 +1,4 @@
-"""Search the index: full-text (bm25) + fact filters, script-insensitive, and output formats.
+"""Search the index: full-text (bm25) + fact filters, script-insensitive (output: search_output).
 
 ``search()`` is what ``govkz search`` and the tests call. A query is split into words (a
 "quoted phrase" stays a phrase); each word becomes a prefix term, so Russian and Kazakh
@@ -13,11 +13,8 @@ higher bm25 (cross-script matches are highlighted by ``fold_snippet`` instead). 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
-import json
 import math
 import re
 import sqlite3
@@ -27,10 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from rich import box
-from rich.console import Console
-from rich.markup import escape as rich_escape
-from rich.table import Table
 
 from models.facts import Violation
 
@@ -700,142 +693,3 @@ def _hits(
             )
         )
     return hits
-
-
-# ---------------------------------------------------------------- output formats
-
-
-def hit_dict(hit: Hit, all_facts: bool = False) -> dict[str, Any]:
-    """A JSON-ready hit: matched facts with their evidence sentence (all facts if asked)."""
-    facts = hit.facts if all_facts else hit.matched_facts()
-    return {
-        "release_id": hit.release_id,
-        "key": hit.key,
-        "id": hit.govkz_id,
-        "date": hit.date,
-        "published_at": hit.published_at,
-        "entity": hit.entity,
-        "lang": hit.lang,
-        "title": hit.title,
-        "url": hit.url,
-        "score": hit.score,
-        "snippet": hit.snippet,
-        "highlights": [list(s) for s in hit.highlights],
-        "facts": [
-            {
-                "label": fh.label,
-                "value": fh.value,
-                "text": fh.text,
-                "evidence": fh.evidence,
-                "start": fh.start,
-                "end": fh.end,
-                "matched": fh.matched,
-                **fh.fields,
-            }
-            for fh in facts
-        ],
-        "versions": hit.versions,
-    }
-
-
-def to_json(hits: Sequence[Hit], all_facts: bool = False) -> str:
-    return json.dumps([hit_dict(h, all_facts) for h in hits], ensure_ascii=False, indent=2)
-
-
-CSV_COLUMNS = (
-    "date",
-    "entity",
-    "lang",
-    "id",
-    "title",
-    "url",
-    "fact_label",
-    "fact_value",
-    "fact_text",
-    "evidence",
-    "snippet",
-    "other_languages",
-)
-
-
-def to_csv(hits: Sequence[Hit]) -> str:
-    """One CSV row per (hit, matched fact); a hit without facts still gets one row."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for h in hits:
-        others = " ".join(f"{v['lang']}:{v['url'] or ''}" for v in h.versions)
-        base = [h.date, h.entity or "", h.lang, h.govkz_id or "", h.title or "", h.url or ""]
-        facts = h.matched_facts()
-        if not facts:
-            w.writerow([*base, "", "", "", "", h.snippet, others])
-        for fh in facts:
-            w.writerow([*base, fh.label, fh.value, fh.text, fh.evidence, h.snippet, others])
-    return buf.getvalue()
-
-
-def _rich_marked(text: str, spans: list[tuple[int, int]]) -> str:
-    out: list[str] = []
-    pos = 0
-    for a, b in sorted(spans):
-        if a < pos:
-            continue
-        out.append(rich_escape(text[pos:a]))
-        out.append(f"[bold yellow]{rich_escape(text[a:b])}[/bold yellow]")
-        pos = b
-    out.append(rich_escape(text[pos:]))
-    return "".join(out)
-
-
-def _rich_evidence(fh: FactHit) -> str:
-    ev = fh.evidence or ""
-    i = ev.find(fh.text) if fh.text else -1
-    if i < 0:
-        return rich_escape(ev)
-    return _rich_marked(ev, [(i, i + len(fh.text))])
-
-
-def render_table(hits: Sequence[Hit]) -> Table:
-    """A rich Table of hits; every scraped string goes through rich.markup.escape."""
-    table = Table(box=box.SIMPLE_HEAVY, show_lines=True, expand=True)
-    table.add_column("date", no_wrap=True, style="cyan")
-    table.add_column("release", ratio=2, overflow="fold")  # URLs are never cut
-    table.add_column("matching facts (evidence)", ratio=3)
-    for h in hits:
-        langs = " ".join(
-            f"[link={rich_escape(v['url'] or '')}]{rich_escape(v['lang'])}[/link]"
-            if v.get("url")
-            else rich_escape(v["lang"])
-            for v in h.versions
-        )
-        release = (
-            f"[bold]{rich_escape(h.title or '(untitled)')}[/bold]\n"
-            f"[dim]{rich_escape(h.entity or '')} · {rich_escape(h.lang)}"
-            + (f" · also: {langs}" if langs else "")
-            + "[/dim]\n"
-            + (_rich_marked(h.snippet, h.highlights) + "\n" if h.snippet else "")
-            + (f"[blue]{rich_escape(h.url)}[/blue]" if h.url else "")
-        )
-        facts = "\n".join(
-            f"[magenta]{rich_escape(fh.label)}[/magenta] [bold]{rich_escape(fh.value)}[/bold]"
-            f"\n  [dim]“[/dim]{_rich_evidence(fh)}[dim]”[/dim]"
-            for fh in h.matched_facts()
-        )
-        table.add_row(rich_escape(h.date), release, facts or "[dim]—[/dim]")
-    return table
-
-
-def print_hits(hits: Sequence[Hit], fmt: str = "table", console: Console | None = None) -> None:
-    """Write hits to stdout as ``table`` (rich), ``json`` or ``csv``."""
-    console = console or Console()
-    if fmt == "json":
-        console.file.write(to_json(hits) + "\n")
-    elif fmt == "csv":
-        console.file.write(to_csv(hits))
-    elif fmt == "table":
-        if not hits:
-            console.print("[dim]no results[/dim]")
-            return
-        console.print(render_table(hits))
-    else:
-        raise SearchError(f"unknown format {fmt!r}: table, json or csv")

@@ -18,12 +18,9 @@ from pipeline.search import (
     fts_query,
     highlight_facts_html,
     highlight_html,
-    print_hits,
-    render_table,
     search,
-    to_csv,
-    to_json,
 )
+from pipeline.search_output import print_hits, render_table, to_csv, to_json
 
 try:
     from .test_index import demo_records
@@ -290,3 +287,12 @@ def test_common_word_path_ranks_a_recent_window(
     # with a filter nothing is cut off: all matches are ranked
     hits = search(index, "Zaisan", SearchFilters(violation="procurement"), group_languages=False)
     assert len(hits) == 4
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_stay_text() -> None:
+    from pipeline.search_output import csv_cell
+
+    assert csv_cell('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert csv_cell("+7 777") == "'+7 777"
+    assert csv_cell("Таза Өскемен") == "Таза Өскемен"
+    assert csv_cell(2025) == 2025
