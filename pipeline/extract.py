@@ -200,14 +200,29 @@ def extract_items(
 
 
 def extract_raw(raw: Iterable[Any]) -> Iterator[Release | ItemError]:
-    """Archived responses (``scrapers.archive.iter_raw_items``) → records or errors."""
+    """Archived responses (``scrapers.archive.iter_raw_items``) → records or errors.
+
+    An archive holds every crawl, so one release can come back many times: a fetch whose
+    title and body are unchanged is skipped, and a changed one becomes the next
+    ``version`` of its record (in archive order, oldest first), as batch runs number them.
+    """
     from scrapers.archive import RawItemError
 
+    versions: dict[tuple[str | None, str, str], dict[str, int]] = {}
     for entry in raw:
         if isinstance(entry, RawItemError):
             yield ItemError(entry.endpoint, entry.message, entry.warc_record_id)
             continue
-        yield from extract_items([(entry.item, entry.lang, entry.entity, entry.source)])
+        item = entry.item
+        seen = versions.setdefault((entry.entity, str(item.get("id")), entry.lang), {})
+        digest = content_hash(item.get("title"), item.get("body"))
+        if digest in seen:
+            continue
+        for result in extract_items([(item, entry.lang, entry.entity, entry.source)]):
+            if isinstance(result, Release):
+                seen[digest] = len(seen) + 1
+                result = result.model_copy(update={"version": seen[digest]})
+            yield result
 
 
 def extract_text_rows(rows: Iterable[tuple[int, Any]]) -> Iterator[Release | ItemError]:

@@ -151,3 +151,25 @@ def test_run_skips_a_malformed_item_by_id_and_writes_the_rest(tmp_path: Path) ->
     named = " ".join(e["msg"] for e in errors)
     assert "ent-a/2/en" in named and "created_date" in named
     assert "ent-a/3/en" in named and "title" in named
+
+
+def test_extract_writes_each_release_once_and_an_edit_as_version_2(tmp_path: Path) -> None:
+    from scrapers.replay import ReplayServer
+
+    samples = tmp_path / "samples" / "ent-a"
+    samples.mkdir(parents=True)
+    for item in (_item(1), _item(2)):
+        (samples / f"{item['id']}.en.json").write_text(json.dumps(item), encoding="utf-8")
+    archive = tmp_path / "raw"
+    with ReplayServer(samples.parent) as server:
+        crawl = ["crawl", "--entity", "ent-a", "--lang", "en", "--base-url", server.base_url]
+        assert run(*crawl, "--archive", str(archive)).returncode == 0
+        assert run(*crawl, "--archive", str(archive)).returncode == 0  # the same again
+        edited = _item(2, body="<p>Works in Zaisan district must be completed by 2026.</p>")
+        (samples / "2.en.json").write_text(json.dumps(edited), encoding="utf-8")
+        assert run(*crawl, "--archive", str(archive)).returncode == 0
+    out = tmp_path / "records.jsonl"
+    result = run("extract", str(archive), "-o", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted((r["id"], r["version"]) for r in records) == [(1, 1), (2, 1), (2, 2)]
