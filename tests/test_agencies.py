@@ -243,11 +243,100 @@ EXTENT = [
     ),
     # English: a bare plural is a class of bodies, a modified one names them
     ("en", "The district akimats must submit reports.", ["district akimats"]),
+    # a compound dative complement ("по защите и развитию …") stays in the name
+    (
+        "ru",
+        "Агентство по защите и развитию конкуренции вынесло предписание перевозчику.",
+        ["Агентство по защите и развитию конкуренции"],
+    ),
+    # a participle after the name opens a clause and is not part of it
+    (
+        "ru",
+        "Жалоба касалась акимата поселкового округа, выдавшего разрешение без торгов.",
+        ["акимата поселкового округа"],
+    ),
+    # a thing handed to the Government is not a complement of its name
+    ("ru", "Министерство обязали представить в Правительство план мероприятий.", ["Правительство"]),
+    # an indeclinable city right after the head
+    ("ru", "Полиция Кокшетау задержала двоих мошенников.", ["Полиция Кокшетау"]),
+    # an internal section ("отдел закупок") of a body is not itself a body
+    (
+        "ru",
+        "Сотрудник отдела закупок управления образования подписал акт.",
+        ["управления образования"],
+    ),
+    # English: a statute reference after "under" is not a complement of a court
+    (
+        "en",
+        "The Aktau City Court under Article 189 sentenced the accountant.",
+        ["Aktau City Court"],
+    ),
+    (
+        "en",
+        "The roads and land relations department of Ili district received the complaint.",
+        ["roads and land relations department of Ili district"],
+    ),
+    # Kazakh: a bare court form needs an adjective, not an owner in the genitive
+    ("kk", "Материалдар Талас аудандық сотқа жолданды.", ["Талас аудандық сотқа"]),
+    (
+        "kk",
+        "Семей қаласы прокуратурасының сотқа жолдаған талабы қанағаттандырылды.",
+        ["Семей қаласы прокуратурасының"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), EXTENT)
 def test_name_extent(lang: str, text: str, expected: list[str]) -> None:
+    assert agencies(lang, text) == expected
+
+
+# Bodies whose head word needs a particular modifier: audit, revenue, investigation bodies.
+KINDS = [
+    (
+        "ru",
+        "Служба экономических расследований задержала директора склада.",
+        ["Служба экономических расследований"],
+    ),
+    (
+        "ru",
+        "Ревизионная комиссия Павлодарской области проверила расходы.",
+        ["Ревизионная комиссия Павлодарской области"],
+    ),
+    ("ru", "Высшая аудиторская палата направила рекомендации.", ["Высшая аудиторская палата"]),
+    ("kk", "Экономикалық тергеу қызметі іс қозғады.", ["Экономикалық тергеу қызметі"]),
+    (
+        "kk",
+        "Атырау облысының тексеру комиссиясы шығыстарды тексерді.",
+        ["Атырау облысының тексеру комиссиясы"],
+    ),
+    ("kk", "Жоғары аудиторлық палата ұсыныстар жолдады.", ["Жоғары аудиторлық палата"]),
+    (
+        "en",
+        "The Economic Investigations Service detained the supplier.",
+        ["Economic Investigations Service"],
+    ),
+    ("en", "The Supreme Audit Chamber published its report.", ["Supreme Audit Chamber"]),
+    (
+        "en",
+        "The Pavlodar specialized interdistrict criminal court sentenced the driver.",
+        ["Pavlodar specialized interdistrict criminal court"],
+    ),
+    (
+        "kk",
+        "Іс Атырау облыстық мамандандырылған ауданаралық сотында қаралды.",
+        ["Атырау облыстық мамандандырылған ауданаралық сотында"],
+    ),
+    (
+        "en",
+        "The district prosecutor's offices checked the schools.",
+        ["district prosecutor's offices"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), KINDS)
+def test_bodies_by_kind(lang: str, text: str, expected: list[str]) -> None:
     assert agencies(lang, text) == expected
 
 
@@ -274,6 +363,9 @@ NEGATIVE = [
     # "государственная служба" is the civil service, not a service body
     ("ru", "Он двадцать лет проработал на государственной службе."),
     ("en", "The akimats must submit reports."),
+    # a website, not the Government; a commission that is not an audit body
+    ("ru", "Заявку можно подать через портал электронного правительства."),
+    ("ru", "Комиссия по приемке осмотрела здание."),
 ]
 
 

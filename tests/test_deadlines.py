@@ -204,6 +204,36 @@ POSITIVE += [
 ]
 
 
+# Generalization: a day and month of a relative year, a full date closing a quote, a
+# term after a dash, a past deadline missed.
+POSITIVE += [
+    ("ru", "Отчёты принимаются не позднее 20 апреля следующего года.", PUB, ("2026-04-20", "day")),
+    ("kk", "Есептер келесі жылғы 20 сәуірге дейін қабылданады.", PUB, ("2026-04-20", "day")),
+    ("en", "Reports are accepted no later than 20 April of next year.", PUB, ("2026-04-20", "day")),
+    (
+        "ru",
+        "«Насосную станцию надо сдать не позднее 5 мая 2026 года», – сказал он.",
+        PUB,
+        ("2026-05-05", "day"),
+    ),
+    (
+        "kk",
+        "«Сорғы стансасын 2026 жылғы 5 мамырға дейін тапсыру керек», – деді ол.",
+        PUB,
+        ("2026-05-05", "day"),
+    ),
+    (
+        "kk",
+        "Мердігерге тапсырма берілді. Мерзімі – 2026 жылғы 5 мамыр.",
+        PUB,
+        ("2026-05-05", "day"),
+    ),
+    ("en", "The bridge should have been completed in 2023.", PUB, ("2023-12-31", "year")),
+    ("en", "The deadline is 5 May 2026.", PUB, ("2026-05-05", "day")),
+    ("ru", "Срок – 5 мая 2026 года.", PUB, ("2026-05-05", "day")),
+]
+
+
 @pytest.mark.parametrize(("lang", "text", "published", "expected"), POSITIVE)
 def test_deadline_found(
     lang: str, text: str, published: dt.date | None, expected: tuple[str, str]
@@ -249,6 +279,19 @@ NEGATIVE += [
     ("ru", "Аукцион по продаже участков назначен на 15 июля.", PUB),
     ("en", "Two plots will be put up at an auction scheduled for 3 June.", PUB),
     ("en", "The public hearing is scheduled for 20 November.", PUB),
+]
+
+
+# Generalization: validity periods, negated terms, negated completions, past events in a
+# past relative year.
+NEGATIVE += [
+    ("ru", "Стратегия рассчитана до 2030 года.", PUB),
+    ("kk", "Стратегия 2030 жылға дейін есептелген.", PUB),
+    ("en", "The strategy runs until 2030.", PUB),
+    ("kk", "Көпір биыл салынбайды.", PUB),
+    ("en", "The bridge will not be completed this year.", PUB),
+    ("kk", "Кеңес былтыр қабылданған шешімдердің орындалуын қарады.", PUB),
+    ("en", "Inspectors checked the roads resurfaced last year.", PUB),
 ]
 
 

@@ -199,3 +199,49 @@ def test_round_trip(tmp_path: Path) -> None:
             ("STATE_INSTITUTION", "Отдел строительства"),
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # the form before an unquoted English name
+        ("en", "The tender went to JSC Shygys Energy last week.", [("JSC", "Shygys Energy")]),
+        ("en", "Works were done by LLP Taza Su, the akimat said.", [("LLP", "Taza Su")]),
+        # "individual entrepreneur <Surname>"
+        (
+            "en",
+            "A fine was imposed on individual entrepreneur Serikbayev for late delivery.",
+            [("IE", "Serikbayev")],
+        ),
+        ("kk", "Жеке кәсіпкер Серікбаев айыппұл төледі.", [("IE", "Серікбаев")]),
+        ("kk", "Тапсырыс Серікбаев жеке кәсіпкеріне берілді.", [("IE", "Серікбаев")]),
+        # an unquoted name before a spelled-out state enterprise form
+        (
+            "en",
+            "The Ekibastuz Teplo Servis state utility enterprise raised tariffs.",
+            [("STATE_ENTERPRISE", "Ekibastuz Teplo Servis")],
+        ),
+        # the inner form written between two closing quotes
+        (
+            "kk",
+            "«Жол Құрылыс» ҰК» АҚ жаңа жоба бастады.",
+            [("JSC", "Жол Құрылыс ҰК")],
+        ),
+        ("en", '"Temir Zhol Service" NC" JSC opened a depot.', [("JSC", "Temir Zhol Service NC")]),
+    ],
+)
+def test_form_and_name_variants(
+    nlps: dict[str, Language], lang: str, text: str, expected: list
+) -> None:
+    assert enterprises(nlps[lang], text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Republican state enterprise was reorganised.",  # a form adjective, no name
+        "The LLP Director said the works are finished.",  # a role after the form
+    ],
+)
+def test_no_unquoted_enterprise_en(nlps: dict[str, Language], text: str) -> None:
+    assert enterprises(nlps["en"], text) == []

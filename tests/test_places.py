@@ -399,3 +399,36 @@ def test_committed_common_words_are_what_the_generator_produces(lang: str, dic: 
     assert [r["words"] for r in rows] == [
         common_names(KATO_DIR, lang, read_dictionary(HUNSPELL / dic))
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Flooding hit several districts, including Glubokovsky and Samarsky, last spring."),
+        ("en", "Roads in the districts, notably Glubokovsky and Samarsky, were repaired."),
+        ("ru", "Паводок затронул несколько районов, включая Глубоковский и Самарский."),
+    ],
+)
+def test_plural_cue_before_an_including_list(
+    nlps: dict[str, spacy.Language], lang: str, text: str
+) -> None:
+    """A plural cue reaches the names of "districts, including X and Y" over the comma."""
+    assert katos(nlps[lang], text, "DISTRICT") == [GLUBOKOE, SAMAR]
+    assert katos(nlps[lang], text, "SETTLEMENT") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Сквер назван в честь Абая и открыт весной."),  # inflected stop word (Абай → Абая)
+        ("ru", "Паводок на Иртыше и Тоболе пошел на спад."),  # rivers that are also villages
+        ("ru", "Новый мост через Сырдарью построят к зиме."),
+        ("en", "The water level of the Irtysh and the Ishim is rising."),
+        ("kk", "Сырдарияның суы тартылып барады."),
+        ("kk", "Алған несиесін ол уақытында қайтарды."),  # a participle, not the town Алға
+    ],
+)
+def test_ordinary_words_and_rivers_are_no_settlements(
+    nlps: dict[str, spacy.Language], lang: str, text: str
+) -> None:
+    assert places(nlps[lang], text) == []

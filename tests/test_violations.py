@@ -250,6 +250,47 @@ CASES += [
 ]
 
 
+# Generalization: findings phrased with a verb (work below the design, a share of the
+# works done, an abandoned site, land on a nominee, money taken for an official act,
+# undeclared imports, property handed to relatives, emission limits exceeded).
+CASES += [
+    ("ru", {"construction"}, "Подрядчик залил бетон тоньше проектного на двух участках."),
+    ("ru", {"construction"}, "Вместо предусмотренных проектом труб уложены бывшие в употреблении."),
+    ("ru", {"construction"}, "К сроку выполнено только 40 процентов работ по мосту."),
+    ("ru", {"construction"}, "Подрядчик бросил объект и вывез технику."),
+    ("kk", {"construction"}, "Тротуар плиткасы жобада көрсетілгеннен жұқа болып шықты."),
+    ("kk", {"construction"}, "Мерзім өтсе де, тек 40 пайызы орындалған."),
+    ("kk", {"construction"}, "Мердігер жұмысты тоқтатып кеткен."),
+    (
+        "en",
+        {"construction"},
+        "The contractor poured a foundation slab thinner than the project specified.",
+    ),
+    ("en", {"construction"}, "By the deadline only 40 percent of the works had been done."),
+    ("en", {"construction"}, "The firm abandoned the site in May."),
+    ("ru", {"land"}, "Аким села оформил земельный участок у реки на подставное лицо."),
+    ("kk", {"land"}, "Шенеунік жер учаскесін жалған тұлғаның атына рәсімдеген."),
+    ("en", {"land"}, "The official registered a land plot in the name of a nominee."),
+    ("ru", {"bribery"}, "Инспектор получил 80 000 тенге за выдачу разрешения."),
+    ("kk", {"bribery"}, "Инспектор рұқсат беру үшін 80 мың теңге алған."),
+    ("en", {"bribery"}, "The inspector received 80,000 tenge for issuing a permit."),
+    ("ru", {"tax_customs"}, "Водитель пытался ввезти запчасти, не задекларировав их."),
+    ("kk", {"tax_customs"}, "Жүргізуші қосалқы бөлшектерді декларацияламай өткізбек болған."),
+    ("en", {"tax_customs"}, "The driver tried to bring in spare parts without declaring them."),
+    ("ru", {"conflict_of_interest"}, "Начальник отдела распределил квартиры своим родственникам."),
+    ("kk", {"conflict_of_interest"}, "Бөлім басшысы пәтерлерді туыстарына бөліп берген."),
+    ("en", {"conflict_of_interest"}, "The department head allocated flats to his relatives."),
+    ("ru", {"other"}, "Завод превысил нормативы выбросов диоксида серы."),
+    ("kk", {"other"}, "Зауыт күкірт шығарындыларының нормативін асырған."),
+    ("en", {"other"}, "The smelter exceeded sulphur emission limits twice."),
+    (
+        "kk",
+        {"procurement"},
+        "Мемлекеттік сатып алу кезінде тауар бағасын қасақана көтерген басшы ұсталды.",
+    ),
+]
+
+
 @pytest.mark.parametrize(("lang", "expected", "text"), CASES)
 def test_labels(nlps: dict[str, Language], lang: str, expected: set[str], text: str) -> None:
     assert labels(nlps[lang], text) == expected
@@ -335,6 +376,15 @@ NOTHING += [
     ("en", "The company is owned by a foreign investor."),
     ("en", "Market prices for vegetables fell in October."),
     ("ru", "Водитель откатил автомобиль с проезжей части."),
+]
+
+
+# Generalization: money moved to relatives is not a post or property handed out; the
+# amount a contractor was paid is not a bribe.
+NOTHING += [
+    ("en", "The pensioner sent the money to her relatives abroad."),
+    ("en", "The contractor received 90 million tenge for the works."),
+    ("ru", "Подрядчик получил 90 млн тенге за выполненные работы."),
 ]
 
 

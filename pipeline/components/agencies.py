@@ -6,9 +6,11 @@ rightwards over complements ("Прокуратура Мангистауской 
 Social Protection of the Republic of Kazakhstan"). Which tokens may be taken is data
 (``pipeline/patterns/<lang>/agencies.jsonl``), rows by ``kind``:
 
-- ``head``: ``regex`` on the token; ``alone`` (default false): the head by itself is a name
-  ("акимат", "Government"); ``needs``: a regex some modifier must match ("сыбайлас
-  жемқорлыққа қарсы қызметі", not any "қызметі").
+- ``head``: ``regex`` on the token (a word may have several head rows; a name is kept if
+  any of them holds: "Антикоррупционная служба", "Служба экономических расследований");
+  ``alone`` (default false): the head by itself is a name ("акимат", "Government");
+  ``needs``: a regex some modifier must match ("сыбайлас жемқорлыққа қарсы қызметі", not
+  any "қызметі").
 - ``left`` / ``right``: tokens that extend the name on that side.
 - ``ljoin`` / ``join``: tokens taken only between two extending tokens (",", "и", "of",
   "’s"); a join leads into another head only if all its tokens have ``into_head``
@@ -206,6 +208,16 @@ class AgencyComponent(RuleComponent):
             return None
         return next((h for h in self.heads if h.test(tok)), None)
 
+    def _fits(self, doc: Doc, head: _Head, i: int, start: int, end: int) -> bool:
+        """The name ``[start, end)`` around head ``i`` satisfies the row's ``alone``/``needs``."""
+        if start == i and end == i + 1 and not head.alone:
+            return False
+        if head.needs is None:
+            return True
+        lo = start if head.side != "right" else i + 1
+        hi = end if head.side != "left" else i
+        return any(head.needs.fullmatch(t.text) for t in doc[lo:hi] if t.i != i)
+
     def _takes(self, tests: list[_Test], tok: Token, head: int | None = None) -> bool:
         return not _any(self.stop, tok) and _any(tests, tok, head)
 
@@ -279,22 +291,16 @@ class AgencyComponent(RuleComponent):
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         for sent in sents:
             for tok in sent:
-                head = self._head(tok)
-                if head is None:
+                if self._head(tok) is None:
                     continue
                 start, end = self._grow(doc, tok.i, sent.start, sent.end)
+                rows = (h for h in self.heads if h.test(tok))
+                if not any(self._fits(doc, h, tok.i, start, end) for h in rows):
+                    continue
                 if start == tok.i and end == tok.i + 1:
-                    if not head.alone:
-                        continue
                     if end < sent.end and _any(self.block_after, doc[end]):
                         continue
                     lone.add(tok.i)
-                if head.needs is not None:
-                    lo = start if head.side != "right" else tok.i + 1
-                    hi = end if head.side != "left" else tok.i
-                    mods = [t.text for t in doc[lo:hi] if t.i != tok.i]
-                    if not any(head.needs.fullmatch(m) for m in mods):
-                        continue
                 before = doc[max(start - 2, sent.start) : start]
                 if any(_any(self.block_before, t) for t in before):
                     continue  # a photo credit, not an actor

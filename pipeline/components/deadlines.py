@@ -228,8 +228,9 @@ class DeadlineComponent(RuleComponent):
                 usable = (
                     value is not None
                     and (marked or not pattern.marked_only)
-                    # a year inside a programme's name: «Жол картасы – 2020»
-                    and not _CLOSING_QUOTE.match(text, m.end())
+                    # a bare year inside a programme's name: «Жол картасы – 2020»; a
+                    # full date closing a quote ("… до 1 марта 2026 года»") is speech
+                    and not (pattern.precision == "year" and _CLOSING_QUOTE.match(text, m.end()))
                 )
                 found.append(
                     _Candidate(

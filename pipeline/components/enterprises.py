@@ -33,6 +33,8 @@ LABEL = "ENTERPRISE"
 CONTEXT = 160  # characters of left context searched for a form before a name
 MAX_NAME = 120  # a quoted "name" longer than this is a quotation, not a name
 NAME_SIGNS = "№#"  # a quoted name may start with a number sign: «№ 17 мектеп-гимназия» КММ
+# An abbreviated inner form and a stray closing quote after a name: «Темір жолы» ҰК» АҚ.
+INNER_FORM = re.compile(r"[^\S\n]+(\w{2,5})(\W)")
 
 
 @dataclass
@@ -136,7 +138,14 @@ class EnterpriseComponent(RuleComponent):
             end = j + 1
             if nested and end < n and text[end] in self.close_q:
                 end += 1  # the outer quote closing after the nested one
-            name = fold(text[i + 1 : j], self.all_q)
+            elif (
+                not nested
+                and (tail := INNER_FORM.match(text, end))
+                and tail[1].isupper()
+                and tail[2] in self.close_q
+            ):
+                end = tail.end()  # «Жол» ҰК» АҚ: the inner form written outside the quote
+            name = fold(text[i + 1 : end - 1], self.all_q)
             if name:
                 found.append(_Quoted(i, end, name))
             i = end

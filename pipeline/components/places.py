@@ -26,6 +26,7 @@ Data row kinds in ``patterns/<lang>/places.jsonl`` (a new cue or alias is one li
 - ``cue``: ``type`` (``district``/``region``/``city``/``village``/``township``), ``side``
   (``after``/``before`` the name), ``words`` (exact folded tokens) and/or ``prefixes``;
 - ``gap``: ``words`` allowed between a ``before`` cue and the name ("г . Алматы", "city of X");
+  ``comma``: true = a comma may precede them ("districts, including X");
 - ``conj``: ``words`` joining coordinated names (",", "и", "және", "and");
 - ``plural``: ``words``/``prefixes`` of plural cues: a comma-only list needs one, any list
   if a row says ``"always": true``;
@@ -250,6 +251,10 @@ class PlacesComponent(RuleComponent):
         self.common = {fold(w) for r in self.rows_of("common") for w in r["words"]}
         self.plural_always = any(r.get("always") for r in self.rows_of("plural"))
         self.gaps = {fold(w) for r in self.rows_of("gap") for w in r["words"]}
+        # gap words a comma may stand before: "districts, including X and Y"
+        self.comma_gaps = {
+            fold(w) for r in self.rows_of("gap") if r.get("comma") for w in r["words"]
+        }
         self.conj = {fold(w) for r in self.rows_of("conj") for w in r["words"]}
         self.stop = {fold(w) for r in self.rows_of("stop") for w in r["words"]}
         # Inflectional endings, so that a stop word also stops "Казахстане", "Қазақстанда".
@@ -336,7 +341,11 @@ class PlacesComponent(RuleComponent):
     def _before(self, words: list[str], start: int) -> int | None:
         """Index of the word before ``start``, skipping gap words ("г . X", "city of X")."""
         k = start - 1
-        while k >= 0 and start - k <= 3 and words[k] in self.gaps:
+        while (
+            k >= 0
+            and start - k <= 3
+            and (words[k] in self.gaps or (words[k] == "," and words[k + 1] in self.comma_gaps))
+        ):
             k -= 1
         return k if k >= 0 else None
 
@@ -407,7 +416,9 @@ class PlacesComponent(RuleComponent):
         """A bare name that is an ordinary word ("Казахстане" → stop word "Казахстан")."""
         low = fold(text)
         return low in self.stop or any(
-            low.startswith(s) and low[len(s) :] in self.endings for s in self.stop
+            low.startswith(stem) and low[len(stem) :] in self.endings
+            for s in self.stop
+            for stem in _stems(s)
         )
 
     def _ordinary(self, doc: Doc, m: _Match, place: Place | None, text: str) -> bool:
@@ -611,6 +622,13 @@ def _common(text: str) -> bool:
 
 
 SENTENCE_END = {".", "!", "?", "…", ":", ";"}
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """The word and, for a final vowel or й, the stem endings attach to ("Абай" → "Абая")."""
+    if len(word) >= 4 and word[-1] in "аяйьеоі":
+        return (word, word[:-1])
+    return (word,)
 
 
 def _opens_sentence(doc: Doc, i: int) -> bool:
